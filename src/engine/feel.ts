@@ -1,0 +1,241 @@
+/**
+ * FEEL as Zeebe uses it: attribute values that start with `=` are expressions, anything else is a
+ * static value. Expressions are parsed once at deployment (syntax errors reject the deployment) and
+ * evaluated against the variables visible from a scope. Zeebe's own extension functions (the ones
+ * feel-scala ships and feelin lacks) are added here, and `now()` / `today()` read the engine clock.
+ */
+import { randomUUID } from 'node:crypto';
+import { evaluate as feelEvaluate, parseExpression } from '@bpmn-io/feelin';
+import { DateTime, Duration } from 'luxon';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The subset of FEEL types Zeebe checks expression results against. */
+export type ExpectedType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'ARRAY' | 'OBJECT' | 'DATE_TIME' | 'DURATION' | 'ANY';
+
+export class FeelSyntaxError extends Error {}
+
+/** An expression that failed at runtime or produced a result of the wrong type. */
+export class FeelEvaluationError extends Error {
+  constructor(
+    message: string,
+    readonly expression: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CompiledExpression {
+  /** The original attribute text (with the leading `=` for expressions). */
+  readonly source: string;
+  readonly isStatic: boolean;
+  /** The FEEL text without `=`; for static values the value itself. */
+  readonly text: string;
+}
+
+/** Names of extension functions, so the parser treats their multi-word names as one identifier. */
+const EXTENSION_FUNCTION_NAMES = [
+  'get or else',
+  'is defined',
+  'is empty',
+  'is blank',
+  'duplicate values',
+  'random number',
+  'to base64',
+  'from json',
+  'to json',
+  'last day of month',
+  'assert',
+  'partition',
+  'uuid',
+  'trim',
+  'extract',
+] as const;
+
+const PARSE_CONTEXT: Record<string, unknown> = Object.fromEntries(
+  EXTENSION_FUNCTION_NAMES.map((n) => [n, () => null]),
+);
+
+/** Parses an attribute value. Throws FeelSyntaxError with a position when the FEEL is malformed. */
+export function compile(source: string): CompiledExpression {
+  const trimmed = source.trim();
+  if (!trimmed.startsWith('=')) {
+    return { source, isStatic: true, text: source };
+  }
+  const text = trimmed.slice(1).trim();
+  if (text === '') {
+    throw new FeelSyntaxError('the expression after "=" is empty');
+  }
+  const tree = parseExpression(text, PARSE_CONTEXT, undefined);
+  let errorAt: number | undefined;
+  tree.iterate({
+    enter(node) {
+      if (errorAt === undefined && node.type.isError) {
+        errorAt = node.from;
+      }
+    },
+  });
+  if (errorAt !== undefined) {
+    throw new FeelSyntaxError(
+      `FEEL syntax error at position ${errorAt + 1} in '${text}' (near '${text.slice(errorAt, errorAt + 12)}')`,
+    );
+  }
+  return { source, isStatic: false, text };
+}
+
+/** Tells whether a value is a FEEL expression (`=...`). */
+export function isExpression(source: string | undefined): boolean {
+  return source !== undefined && source.trim().startsWith('=');
+}
+
+class AssertionFailure extends Error {}
+
+function extensionFunctions(now: () => number): Record<string, unknown> {
+  return {
+    now: () => DateTime.fromMillis(now(), { zone: 'UTC' }),
+    today: () => DateTime.fromMillis(now(), { zone: 'UTC' }).startOf('day'),
+    'get or else': (value: unknown, fallback: unknown) => (value === null || value === undefined ? fallback : value),
+    'is defined': (value: unknown) => value !== null && value !== undefined,
+    'is empty': (list: unknown) => (Array.isArray(list) ? list.length === 0 : null),
+    'is blank': (s: unknown) => (typeof s === 'string' ? s.trim() === '' : null),
+    trim: (s: unknown) => (typeof s === 'string' ? s.trim() : null),
+    'duplicate values': (list: unknown) => {
+      if (!Array.isArray(list)) return null;
+      const seen = new Set<string>();
+      const dup = new Map<string, unknown>();
+      for (const v of list) {
+        const k = JSON.stringify(v);
+        if (seen.has(k)) dup.set(k, v);
+        seen.add(k);
+      }
+      return [...dup.values()];
+    },
+    partition: (list: unknown, size: unknown) => {
+      if (!Array.isArray(list) || typeof size !== 'number' || size < 1) return null;
+      const out: unknown[][] = [];
+      for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+      return out;
+    },
+    'random number': () => Math.random(),
+    uuid: () => randomUUID(),
+    'to base64': (s: unknown) => (typeof s === 'string' ? Buffer.from(s, 'utf8').toString('base64') : null),
+    'from json': (s: unknown) => {
+      if (typeof s !== 'string') return null;
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        return null;
+      }
+    },
+    'to json': (v: unknown) => JSON.stringify(toJson(v)),
+    'last day of month': (d: unknown) =>
+      DateTime.isDateTime(d) ? d.endOf('month').startOf('day').setZone('UTC', { keepLocalTime: true }) : null,
+    extract: (s: unknown, pattern: unknown) => {
+      if (typeof s !== 'string' || typeof pattern !== 'string') return null;
+      return [...s.matchAll(new RegExp(pattern, 'g'))].map((m) => m[0]);
+    },
+    assert: (value: unknown, condition: unknown, message?: unknown) => {
+      if (condition !== true) {
+        throw new AssertionFailure(
+          typeof message === 'string' ? message : `Assertion failure on evaluate the expression: ${String(value)}`,
+        );
+      }
+      return value;
+    },
+  };
+}
+
+/** Converts a FEEL value to JSON the way Zeebe stores variables: temporals become ISO strings. */
+export function toJson(value: unknown): Json {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(toJson);
+  if (Duration.isDuration(value)) {
+    return value.shiftTo('years', 'months', 'days', 'hours', 'minutes', 'seconds').normalize().toISO() ?? null;
+  }
+  if (DateTime.isDateTime(value)) {
+    return String(feelEvaluate('string(v)', { v: value }).value);
+  }
+  if (typeof value === 'function') return null;
+  if (typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toJson(v);
+    return out;
+  }
+  return null;
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return 'STRING';
+  if (typeof value === 'number') return 'NUMBER';
+  if (typeof value === 'boolean') return 'BOOLEAN';
+  if (Array.isArray(value)) return 'ARRAY';
+  if (Duration.isDuration(value)) return 'DURATION';
+  if (DateTime.isDateTime(value)) return 'DATE_TIME';
+  return 'OBJECT';
+}
+
+export interface EvalEnv {
+  variables: Record<string, Json>;
+  now: () => number;
+}
+
+/**
+ * Evaluates a compiled expression. A static value is returned as its string. A runtime failure or a
+ * result of the wrong type throws FeelEvaluationError with Zeebe's wording, including the
+ * evaluation's warnings so that a person can see which variable was missing.
+ */
+export function evaluate(expr: CompiledExpression, env: EvalEnv, expected: ExpectedType = 'ANY'): unknown {
+  if (expr.isStatic) {
+    return staticValue(expr, expected);
+  }
+  let result: { value: unknown; warnings: { type: string; message: string }[] };
+  try {
+    result = feelEvaluate(expr.text, { ...env.variables, ...extensionFunctions(env.now) });
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new FeelEvaluationError(`Failed to evaluate expression '${expr.text}': ${detail}`, expr.text);
+  }
+  const failure = result.warnings.find((w) => w.type === 'FUNCTION_INVOCATION_FAILURE');
+  if (failure) {
+    throw new FeelEvaluationError(`Failed to evaluate expression '${expr.text}': ${failure.message}`, expr.text);
+  }
+  const value = result.value;
+  if (expected !== 'ANY' && typeName(value) !== expected) {
+    const warnings = result.warnings.length
+      ? ` The evaluation reported the following warnings:\n${result.warnings.map((w) => `[${w.type}] ${w.message}`).join('\n')}`
+      : '';
+    throw new FeelEvaluationError(
+      `Expected result of the expression '${expr.text}' to be '${expected}', but was '${typeName(value)}'.${warnings}`,
+      expr.text,
+    );
+  }
+  return value;
+}
+
+function staticValue(expr: CompiledExpression, expected: ExpectedType): unknown {
+  const text = expr.text;
+  switch (expected) {
+    case 'NUMBER': {
+      const n = Number(text.trim());
+      if (text.trim() === '' || !Number.isFinite(n)) {
+        throw new FeelEvaluationError(`Expected a number but found '${text}'`, text);
+      }
+      return n;
+    }
+    case 'BOOLEAN':
+      if (text.trim() === 'true') return true;
+      if (text.trim() === 'false') return false;
+      throw new FeelEvaluationError(`Expected a boolean but found '${text}'`, text);
+    default:
+      return text;
+  }
+}
+
+/** Evaluates and converts to JSON in one step (mappings, script results). */
+export function evaluateJson(expr: CompiledExpression, env: EvalEnv): Json {
+  return toJson(evaluate(expr, env, 'ANY'));
+}

@@ -1,0 +1,239 @@
+/**
+ * The engine's state in SQLite (better-sqlite3, WAL). Every command runs in one transaction, so a
+ * crash between commands loses nothing and a command that fails half-way leaves nothing behind.
+ * Keys are Zeebe-shaped: partition 1 in the high bits, a persisted counter below, so they never
+ * repeat, also across restarts.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Zeebe encodes the partition id in bits 51+; partition 1 gives 2251799813685249, … */
+const KEY_BASE = 2 ** 51;
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS deployments (
+  key INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, created_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS resources (
+  key INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,                 -- process | form | decision | decision-requirements
+  resource_id TEXT NOT NULL,          -- bpmnProcessId / formId / decisionId
+  name TEXT,
+  version INTEGER NOT NULL,
+  version_tag TEXT,
+  resource_name TEXT NOT NULL,
+  content TEXT NOT NULL,
+  checksum TEXT NOT NULL,
+  deployment_key INTEGER NOT NULL,
+  tenant_id TEXT NOT NULL,
+  UNIQUE (kind, tenant_id, resource_id, version)
+);
+CREATE INDEX IF NOT EXISTS resources_by_id ON resources (kind, tenant_id, resource_id, version DESC);
+
+CREATE TABLE IF NOT EXISTS process_instances (
+  key INTEGER PRIMARY KEY,
+  process_definition_key INTEGER NOT NULL,
+  process_definition_id TEXT NOT NULL,
+  process_definition_name TEXT,
+  process_definition_version INTEGER NOT NULL,
+  process_definition_version_tag TEXT,
+  state TEXT NOT NULL,                -- ACTIVE | COMPLETED | TERMINATED
+  start_date INTEGER NOT NULL,
+  end_date INTEGER,
+  parent_process_instance_key INTEGER,
+  parent_element_instance_key INTEGER,
+  tenant_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pi_by_state ON process_instances (state);
+
+CREATE TABLE IF NOT EXISTS element_instances (
+  key INTEGER PRIMARY KEY,
+  process_instance_key INTEGER NOT NULL,
+  process_definition_key INTEGER NOT NULL,
+  process_definition_id TEXT NOT NULL,
+  element_id TEXT NOT NULL,
+  element_name TEXT,
+  type TEXT NOT NULL,
+  flow_scope_key INTEGER,
+  state TEXT NOT NULL,                -- ACTIVATING | ACTIVATED | COMPLETING | COMPLETED | TERMINATED
+  start_date INTEGER NOT NULL,
+  end_date INTEGER,
+  incident_key INTEGER,
+  runtime TEXT,                       -- element-specific state (JSON)
+  tenant_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ei_by_pi ON element_instances (process_instance_key);
+CREATE INDEX IF NOT EXISTS ei_by_scope ON element_instances (flow_scope_key, state);
+
+CREATE TABLE IF NOT EXISTS variables (
+  key INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,                -- JSON
+  scope_key INTEGER NOT NULL,
+  process_instance_key INTEGER NOT NULL,
+  process_definition_id TEXT NOT NULL,
+  tenant_id TEXT NOT NULL,
+  UNIQUE (scope_key, name)
+);
+CREATE INDEX IF NOT EXISTS var_by_pi ON variables (process_instance_key);
+
+CREATE TABLE IF NOT EXISTS jobs (
+  key INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  state TEXT NOT NULL,                -- CREATED | ACTIVATED | FAILED | COMPLETED | CANCELED | ERROR_THROWN
+  activatable INTEGER NOT NULL,       -- 1 when it may be handed to a worker now
+  retries INTEGER NOT NULL,
+  worker TEXT,
+  deadline INTEGER,
+  recur_at INTEGER,                   -- end of a retry back-off
+  error_message TEXT,
+  error_code TEXT,
+  custom_headers TEXT NOT NULL,
+  element_id TEXT NOT NULL,
+  element_instance_key INTEGER NOT NULL,
+  process_instance_key INTEGER NOT NULL,
+  process_definition_key INTEGER NOT NULL,
+  process_definition_id TEXT NOT NULL,
+  process_definition_version INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  tenant_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  end_date INTEGER
+);
+CREATE INDEX IF NOT EXISTS jobs_activatable ON jobs (type, activatable, key);
+CREATE INDEX IF NOT EXISTS jobs_deadline ON jobs (state, deadline);
+CREATE INDEX IF NOT EXISTS jobs_recur ON jobs (recur_at);
+
+CREATE TABLE IF NOT EXISTS user_tasks (
+  key INTEGER PRIMARY KEY,
+  state TEXT NOT NULL,                -- CREATED | COMPLETED | CANCELED
+  name TEXT,
+  element_id TEXT NOT NULL,
+  element_instance_key INTEGER NOT NULL,
+  process_instance_key INTEGER NOT NULL,
+  process_definition_key INTEGER NOT NULL,
+  process_definition_id TEXT NOT NULL,
+  process_definition_version INTEGER NOT NULL,
+  assignee TEXT,
+  candidate_groups TEXT NOT NULL,     -- JSON list
+  candidate_users TEXT NOT NULL,      -- JSON list
+  due_date TEXT,
+  follow_up_date TEXT,
+  priority INTEGER NOT NULL,
+  form_key INTEGER,
+  external_form_reference TEXT,
+  custom_headers TEXT NOT NULL,
+  creation_date INTEGER NOT NULL,
+  completion_date INTEGER,
+  tenant_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ut_by_state ON user_tasks (state);
+CREATE INDEX IF NOT EXISTS ut_by_pi ON user_tasks (process_instance_key);
+
+CREATE TABLE IF NOT EXISTS incidents (
+  key INTEGER PRIMARY KEY,
+  error_type TEXT NOT NULL,
+  error_message TEXT NOT NULL,
+  state TEXT NOT NULL,                -- ACTIVE | RESOLVED
+  element_id TEXT NOT NULL,
+  element_instance_key INTEGER NOT NULL,
+  process_instance_key INTEGER NOT NULL,
+  process_definition_key INTEGER NOT NULL,
+  process_definition_id TEXT NOT NULL,
+  job_key INTEGER,
+  step TEXT,                          -- the step to run again on resolution
+  creation_time INTEGER NOT NULL,
+  tenant_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inc_by_state ON incidents (state);
+CREATE INDEX IF NOT EXISTS inc_by_pi ON incidents (process_instance_key);
+
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  timestamp INTEGER NOT NULL,
+  value_type TEXT NOT NULL,
+  intent TEXT NOT NULL,
+  key INTEGER,
+  process_instance_key INTEGER,
+  detail TEXT
+);
+`;
+
+export type Db = Database.Database;
+
+export class Store {
+  readonly db: Db;
+  private nextKeyValue: number;
+  private readonly persistKey: Database.Statement;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL survives process crashes (kill -9) in WAL mode; only an OS crash may lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+    const version = this.db.prepare(`SELECT value FROM meta WHERE name = 'schema_version'`).get() as
+      | { value: string }
+      | undefined;
+    if (!version) {
+      this.db.prepare(`INSERT INTO meta (name, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+    } else if (Number(version.value) !== SCHEMA_VERSION) {
+      throw new Error(`${path}: schema version ${version.value} is not supported (expected ${SCHEMA_VERSION})`);
+    }
+    const row = this.db.prepare(`SELECT value FROM meta WHERE name = 'next_key'`).get() as { value: string } | undefined;
+    this.nextKeyValue = row ? Number(row.value) : KEY_BASE + 1;
+    this.persistKey = this.db.prepare(`INSERT INTO meta (name, value) VALUES ('next_key', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`);
+  }
+
+  /**
+   * A new key. Must be called inside a transaction: the counter is written in the same transaction,
+   * and rolled back with it (see transaction()).
+   */
+  nextKey(): number {
+    if (!this.db.inTransaction) throw new Error('nextKey() outside a transaction');
+    return this.nextKeyValue++;
+  }
+
+  /**
+   * Runs fn in one transaction and persists the key counter with it; on error the in-memory counter
+   * is rolled back too, so keys of a failed command are handed out again but never twice committed.
+   */
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    const keyBefore = this.nextKeyValue;
+    try {
+      return this.db.transaction(() => {
+        const result = fn();
+        if (this.nextKeyValue !== keyBefore) this.persistKey.run(String(this.nextKeyValue));
+        return result;
+      })();
+    } catch (err) {
+      this.nextKeyValue = keyBefore;
+      throw err;
+    }
+  }
+
+  getMeta(name: string): string | undefined {
+    return (this.db.prepare(`SELECT value FROM meta WHERE name = ?`).get(name) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(name: string, value: string | undefined): void {
+    if (value === undefined) this.db.prepare(`DELETE FROM meta WHERE name = ?`).run(name);
+    else this.db.prepare(`INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`).run(name, value);
+  }
+
+  close(): void {
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+}

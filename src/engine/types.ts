@@ -1,0 +1,130 @@
+/**
+ * The engine's command interface, in the shapes of the Camunda 8.8 Orchestration Cluster REST API
+ * (keys as decimal strings, dates as ISO strings, variables as JSON objects). The REST layer
+ * validates requests and calls these; benchmarks and tests can call them in-process.
+ */
+import type { Json } from './feel.js';
+
+export type Variables = Record<string, Json>;
+
+export interface DeployResource {
+  name: string;
+  content: Buffer;
+}
+
+export interface DeploymentResponse {
+  deploymentKey: string;
+  tenantId: string;
+  deployments: Array<
+    | { processDefinition: DeployedProcess }
+    | { form: DeployedForm }
+  >;
+}
+
+export interface DeployedProcess {
+  processDefinitionId: string;
+  processDefinitionVersion: number;
+  processDefinitionKey: string;
+  resourceName: string;
+  tenantId: string;
+}
+
+export interface DeployedForm {
+  formId: string;
+  version: number;
+  formKey: string;
+  resourceName: string;
+  tenantId: string;
+}
+
+export interface CreateProcessInstanceRequest {
+  processDefinitionId?: string;
+  processDefinitionVersion?: number; // -1 or absent = latest
+  processDefinitionKey?: string;
+  variables?: Variables;
+  tenantId?: string;
+}
+
+export interface CreateProcessInstanceResponse {
+  processDefinitionId: string;
+  processDefinitionVersion: number;
+  processDefinitionKey: string;
+  processInstanceKey: string;
+  tenantId: string;
+  variables: Variables;
+}
+
+export interface ActivateJobsRequest {
+  type: string;
+  worker?: string;
+  timeout: number;
+  maxJobsToActivate: number;
+  fetchVariable?: string[];
+  requestTimeout?: number; // ms; 0/absent = server default (long polling)
+  tenantIds?: string[];
+}
+
+export interface ActivatedJob {
+  jobKey: string;
+  type: string;
+  processDefinitionId: string;
+  processDefinitionVersion: number;
+  processDefinitionKey: string;
+  processInstanceKey: string;
+  elementId: string;
+  elementInstanceKey: string;
+  customHeaders: Record<string, string>;
+  worker: string;
+  retries: number;
+  deadline: number;
+  variables: Variables;
+  tenantId: string;
+  kind: 'BPMN_ELEMENT';
+  listenerEventType: 'UNSPECIFIED';
+}
+
+export interface FailJobRequest {
+  retries?: number;
+  errorMessage?: string;
+  retryBackOff?: number;
+  variables?: Variables;
+}
+
+export interface ThrowJobErrorRequest {
+  errorCode: string;
+  errorMessage?: string;
+  variables?: Variables;
+}
+
+export interface UpdateJobRequest {
+  retries?: number;
+  timeout?: number;
+}
+
+export interface UserTaskChangeset {
+  dueDate?: string | null;
+  followUpDate?: string | null;
+  candidateGroups?: string[] | null;
+  candidateUsers?: string[] | null;
+  priority?: number | null;
+}
+
+/** The write side of the engine. Every method is one command in one transaction. */
+export interface EngineCommands {
+  deploy(resources: DeployResource[], tenantId?: string): Promise<DeploymentResponse>;
+  createProcessInstance(request: CreateProcessInstanceRequest): CreateProcessInstanceResponse;
+  /** Resolves with the instance's variables once it completes; rejects DEADLINE_EXCEEDED on timeout. */
+  awaitProcessInstance(processInstanceKey: string, timeoutMs: number, fetchVariables?: string[]): Promise<Variables>;
+  cancelProcessInstance(processInstanceKey: string): void;
+  activateJobs(request: ActivateJobsRequest, signal?: AbortSignal): Promise<ActivatedJob[]>;
+  completeJob(jobKey: string, variables?: Variables): void;
+  failJob(jobKey: string, request: FailJobRequest): void;
+  throwJobError(jobKey: string, request: ThrowJobErrorRequest): void;
+  updateJob(jobKey: string, changeset: UpdateJobRequest): void;
+  assignUserTask(userTaskKey: string, assignee: string, allowOverride?: boolean): void;
+  unassignUserTask(userTaskKey: string): void;
+  updateUserTask(userTaskKey: string, changeset: UserTaskChangeset): void;
+  completeUserTask(userTaskKey: string, variables?: Variables): void;
+  setVariables(elementInstanceKey: string, variables: Variables, local?: boolean): void;
+  resolveIncident(incidentKey: string): void;
+}
