@@ -33,7 +33,7 @@ export const DEFAULT_TENANT = '<default>';
 /** The gateway's default long-polling timeout when a worker sends requestTimeout 0 or none. */
 const DEFAULT_LONG_POLL_MS = 10_000;
 /** Guards against a model that loops without a wait state (Zeebe would spin forever). */
-const MAX_STEPS_PER_COMMAND = 100_000;
+const DEFAULT_MAX_STEPS_PER_COMMAND = 100_000;
 
 type ElementState = 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING' | 'COMPLETED' | 'TERMINATED';
 
@@ -157,12 +157,15 @@ export interface EngineOptions {
   store: Store;
   clock?: Clock;
   logger: Logger;
+  /** Element steps one command may take before it is rejected as a loop without a wait state. */
+  maxStepsPerCommand?: number;
 }
 
 export class Engine implements EngineCommands {
   readonly store: Store;
   readonly clock: Clock;
   private readonly log: Logger;
+  private readonly maxSteps: number;
   private readonly models = new Map<number, ProcessModel>();
   private readonly jobWaiters = new Set<JobWaiter>();
   private readonly completionWaiters = new Map<number, CompletionWaiter[]>();
@@ -178,13 +181,13 @@ export class Engine implements EngineCommands {
     this.store = options.store;
     this.clock = options.clock ?? new Clock();
     this.log = options.logger;
+    this.maxSteps = options.maxStepsPerCommand ?? DEFAULT_MAX_STEPS_PER_COMMAND;
   }
 
   /** Opens the engine on a store: loads every deployed process and resumes due work. */
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
-    const rows = engine.store.db
-      .prepare(`SELECT key, resource_id, resource_name, content FROM resources WHERE kind = 'process'`)
+    const rows = engine.store.stmt(`SELECT key, resource_id, resource_name, content FROM resources WHERE kind = 'process'`)
       .all() as DefinitionRow[];
     const byResource = new Map<string, ProcessModel[]>();
     for (const row of rows) {
@@ -234,8 +237,7 @@ export class Engine implements EngineCommands {
       result = this.store.transaction(() => {
         const r = fn();
         this.drainAgenda();
-        this.store.db
-          .prepare(`INSERT INTO events (timestamp, value_type, intent, key) VALUES (?, ?, ?, ?)`)
+        this.store.stmt(`INSERT INTO events (timestamp, value_type, intent, key) VALUES (?, ?, ?, ?)`)
           .run(this.clock.now(), 'COMMAND', name, key);
         return r;
       });
@@ -260,10 +262,10 @@ export class Engine implements EngineCommands {
   private drainAgenda(): void {
     let steps = 0;
     while (this.agenda.length > 0) {
-      if (++steps > MAX_STEPS_PER_COMMAND) {
+      if (++steps > this.maxSteps) {
         throw new EngineError(
           'INVALID_STATE',
-          `the command ran more than ${MAX_STEPS_PER_COMMAND} element steps without reaching a wait state; the model probably loops without a task, timer or event`,
+          `the command ran more than ${this.maxSteps} element steps without reaching a wait state; the model probably loops without a task, timer or event`,
         );
       }
       const step = this.agenda.shift()!;
@@ -327,14 +329,13 @@ export class Engine implements EngineCommands {
       throw new EngineError('INVALID_ARGUMENT', `Expected to deploy new resources, but encountered the following errors:\n${problems.join('\n')}`, 'CREATE');
     }
     return this.command('DEPLOY', null, () => {
-      const db = this.store.db;
       const deploymentKey = this.store.nextKey();
       const now = this.clock.now();
-      db.prepare(`INSERT INTO deployments (key, tenant_id, created_at) VALUES (?, ?, ?)`).run(deploymentKey, tenantId, now);
-      const latest = db.prepare(
+      this.store.stmt(`INSERT INTO deployments (key, tenant_id, created_at) VALUES (?, ?, ?)`).run(deploymentKey, tenantId, now);
+      const latest = this.store.stmt(
         `SELECT key, version, checksum, resource_name FROM resources WHERE kind = ? AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`,
       );
-      const insert = db.prepare(
+      const insert = this.store.stmt(
         `INSERT INTO resources (key, kind, resource_id, name, version, version_tag, resource_name, content, checksum, deployment_key, tenant_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -402,11 +403,10 @@ export class Engine implements EngineCommands {
 
   createProcessInstance(request: CreateProcessInstanceRequest): CreateProcessInstanceResponse {
     const tenantId = request.tenantId ?? DEFAULT_TENANT;
-    const db = this.store.db;
     let def: DefinitionRow | undefined;
     if (request.processDefinitionKey !== undefined) {
       const key = parseKey('Process definition', request.processDefinitionKey);
-      def = db.prepare(`SELECT * FROM resources WHERE kind = 'process' AND key = ?`).get(key) as DefinitionRow | undefined;
+      def = this.store.stmt(`SELECT * FROM resources WHERE kind = 'process' AND key = ?`).get(key) as DefinitionRow | undefined;
       if (!def) {
         throw new EngineError('NOT_FOUND', `Expected to find process definition with key '${request.processDefinitionKey}', but none found`);
       }
@@ -414,8 +414,8 @@ export class Engine implements EngineCommands {
       const version = request.processDefinitionVersion ?? -1;
       def = (
         version === -1
-          ? db.prepare(`SELECT * FROM resources WHERE kind = 'process' AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`).get(tenantId, request.processDefinitionId)
-          : db.prepare(`SELECT * FROM resources WHERE kind = 'process' AND tenant_id = ? AND resource_id = ? AND version = ?`).get(tenantId, request.processDefinitionId, version)
+          ? this.store.stmt(`SELECT * FROM resources WHERE kind = 'process' AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`).get(tenantId, request.processDefinitionId)
+          : this.store.stmt(`SELECT * FROM resources WHERE kind = 'process' AND tenant_id = ? AND resource_id = ? AND version = ?`).get(tenantId, request.processDefinitionId, version)
       ) as DefinitionRow | undefined;
       if (!def) {
         throw new EngineError(
@@ -433,7 +433,7 @@ export class Engine implements EngineCommands {
     return this.command('CREATE_PROCESS_INSTANCE', definition.key, () => {
       const piKey = this.store.nextKey();
       const now = this.clock.now();
-      db.prepare(
+      this.store.stmt(
         `INSERT INTO process_instances (key, process_definition_key, process_definition_id, process_definition_name, process_definition_version, process_definition_version_tag, state, start_date, tenant_id)
          VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`,
       ).run(piKey, definition.key, definition.resource_id, definition.name, definition.version, definition.version_tag, now, definition.tenant_id);
@@ -464,7 +464,7 @@ export class Engine implements EngineCommands {
 
   awaitProcessInstance(processInstanceKey: string, timeoutMs: number, fetchVariables?: string[]): Promise<Variables> {
     const key = parseKey('Process instance', processInstanceKey);
-    const row = this.store.db.prepare(`SELECT state FROM process_instances WHERE key = ?`).get(key) as { state: string } | undefined;
+    const row = this.store.stmt(`SELECT state FROM process_instances WHERE key = ?`).get(key) as { state: string } | undefined;
     if (!row) return Promise.reject(notFound('Process instance', processInstanceKey));
     if (row.state === 'COMPLETED') return Promise.resolve(this.rootVariables(key, fetchVariables));
     if (row.state === 'TERMINATED') {
@@ -502,7 +502,7 @@ export class Engine implements EngineCommands {
     const waiters = this.completionWaiters.get(piKey);
     if (!waiters) return;
     this.completionWaiters.delete(piKey);
-    const state = (this.store.db.prepare(`SELECT state FROM process_instances WHERE key = ?`).get(piKey) as { state: string }).state;
+    const state = (this.store.stmt(`SELECT state FROM process_instances WHERE key = ?`).get(piKey) as { state: string }).state;
     for (const w of waiters) {
       if (state === 'COMPLETED') w.resolve(this.rootVariables(piKey, w.fetchVariables));
       else w.reject(new EngineError('INVALID_STATE', `Process instance '${piKey}' was terminated before it completed`));
@@ -510,7 +510,7 @@ export class Engine implements EngineCommands {
   }
 
   private rootVariables(piKey: number, names?: string[]): Variables {
-    const rows = this.store.db.prepare(`SELECT name, value FROM variables WHERE scope_key = ?`).all(piKey) as { name: string; value: string }[];
+    const rows = this.store.stmt(`SELECT name, value FROM variables WHERE scope_key = ?`).all(piKey) as { name: string; value: string }[];
     const out: Variables = {};
     for (const r of rows) {
       if (!names || names.length === 0 || names.includes(r.name)) out[r.name] = JSON.parse(r.value) as Json;
@@ -520,7 +520,7 @@ export class Engine implements EngineCommands {
 
   cancelProcessInstance(processInstanceKey: string): void {
     const key = parseKey('Process instance', processInstanceKey);
-    const pi = this.store.db.prepare(`SELECT state, parent_process_instance_key FROM process_instances WHERE key = ?`).get(key) as
+    const pi = this.store.stmt(`SELECT state, parent_process_instance_key FROM process_instances WHERE key = ?`).get(key) as
       | { state: string; parent_process_instance_key: number | null }
       | undefined;
     if (!pi) {
@@ -550,8 +550,7 @@ export class Engine implements EngineCommands {
       tenantId: string;
     },
   ): void {
-    this.store.db
-      .prepare(
+    this.store.stmt(
         `INSERT INTO element_instances (key, process_instance_key, process_definition_key, process_definition_id, element_id, element_name, type, flow_scope_key, state, start_date, tenant_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVATING', ?, ?)`,
       )
@@ -559,7 +558,7 @@ export class Engine implements EngineCommands {
   }
 
   private element(key: number): ElementRow {
-    const row = this.store.db.prepare(`SELECT * FROM element_instances WHERE key = ?`).get(key) as ElementRow | undefined;
+    const row = this.store.stmt(`SELECT * FROM element_instances WHERE key = ?`).get(key) as ElementRow | undefined;
     if (!row) throw new Error(`element instance ${key} not found`);
     return row;
   }
@@ -569,13 +568,12 @@ export class Engine implements EngineCommands {
   }
 
   private setRuntime(key: number, runtime: Runtime): void {
-    this.store.db.prepare(`UPDATE element_instances SET runtime = ? WHERE key = ?`).run(JSON.stringify(runtime), key);
+    this.store.stmt(`UPDATE element_instances SET runtime = ? WHERE key = ?`).run(JSON.stringify(runtime), key);
   }
 
   private setState(key: number, state: ElementState): void {
     const ended = state === 'COMPLETED' || state === 'TERMINATED';
-    this.store.db
-      .prepare(`UPDATE element_instances SET state = ?, end_date = ? WHERE key = ?`)
+    this.store.stmt(`UPDATE element_instances SET state = ?, end_date = ? WHERE key = ?`)
       .run(state, ended ? this.clock.now() : null, key);
   }
 
@@ -651,7 +649,7 @@ export class Engine implements EngineCommands {
     if (row.state !== 'ACTIVATED' && row.state !== 'COMPLETING') return;
     if (row.type === 'PROCESS') {
       this.setState(key, 'COMPLETED');
-      this.store.db.prepare(`UPDATE process_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(this.clock.now(), key);
+      this.store.stmt(`UPDATE process_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(this.clock.now(), key);
       this.finishedInstances.push(key);
       return;
     }
@@ -710,8 +708,7 @@ export class Engine implements EngineCommands {
 
   /** A scope completes when nothing inside it is active and no token waits at a join. */
   private maybeCompleteScope(scopeKey: number): void {
-    const active = this.store.db
-      .prepare(`SELECT 1 FROM element_instances WHERE flow_scope_key = ? AND state NOT IN ('COMPLETED', 'TERMINATED') LIMIT 1`)
+    const active = this.store.stmt(`SELECT 1 FROM element_instances WHERE flow_scope_key = ? AND state NOT IN ('COMPLETED', 'TERMINATED') LIMIT 1`)
       .get(scopeKey);
     if (active) return;
     const scope = this.element(scopeKey);
@@ -722,25 +719,23 @@ export class Engine implements EngineCommands {
 
   /** Terminates an element instance and everything inside it (cancellation). */
   private terminate(key: number): void {
-    const db = this.store.db;
-    const children = db
-      .prepare(`SELECT key FROM element_instances WHERE flow_scope_key = ? AND state NOT IN ('COMPLETED', 'TERMINATED')`)
+    const children = this.store.stmt(`SELECT key FROM element_instances WHERE flow_scope_key = ? AND state NOT IN ('COMPLETED', 'TERMINATED')`)
       .all(key) as { key: number }[];
     for (const c of children) this.terminate(c.key);
     const row = this.element(key);
     const runtime = this.runtime(row);
     const now = this.clock.now();
     if (runtime.jobKey !== undefined) {
-      db.prepare(`UPDATE jobs SET state = 'CANCELED', activatable = 0, end_date = ? WHERE key = ? AND state NOT IN ('COMPLETED', 'CANCELED')`).run(now, runtime.jobKey);
+      this.store.stmt(`UPDATE jobs SET state = 'CANCELED', activatable = 0, end_date = ? WHERE key = ? AND state NOT IN ('COMPLETED', 'CANCELED')`).run(now, runtime.jobKey);
     }
     if (runtime.userTaskKey !== undefined) {
-      db.prepare(`UPDATE user_tasks SET state = 'CANCELED', completion_date = ? WHERE key = ? AND state = 'CREATED'`).run(now, runtime.userTaskKey);
+      this.store.stmt(`UPDATE user_tasks SET state = 'CANCELED', completion_date = ? WHERE key = ? AND state = 'CREATED'`).run(now, runtime.userTaskKey);
     }
-    db.prepare(`UPDATE incidents SET state = 'RESOLVED' WHERE element_instance_key = ? AND state = 'ACTIVE'`).run(key);
-    db.prepare(`UPDATE element_instances SET incident_key = NULL WHERE key = ?`).run(key);
+    this.store.stmt(`UPDATE incidents SET state = 'RESOLVED' WHERE element_instance_key = ? AND state = 'ACTIVE'`).run(key);
+    this.store.stmt(`UPDATE element_instances SET incident_key = NULL WHERE key = ?`).run(key);
     this.setState(key, 'TERMINATED');
     if (row.type === 'PROCESS') {
-      db.prepare(`UPDATE process_instances SET state = 'TERMINATED', end_date = ? WHERE key = ?`).run(now, key);
+      this.store.stmt(`UPDATE process_instances SET state = 'TERMINATED', end_date = ? WHERE key = ?`).run(now, key);
       this.finishedInstances.push(key);
     }
   }
@@ -767,7 +762,7 @@ export class Engine implements EngineCommands {
   private scopeChain(scopeKey: number): number[] {
     const chain: number[] = [];
     let current: number | null = scopeKey;
-    const stmt = this.store.db.prepare(`SELECT flow_scope_key FROM element_instances WHERE key = ?`);
+    const stmt = this.store.stmt(`SELECT flow_scope_key FROM element_instances WHERE key = ?`);
     while (current !== null) {
       chain.push(current);
       const row = stmt.get(current) as { flow_scope_key: number | null } | undefined;
@@ -778,8 +773,7 @@ export class Engine implements EngineCommands {
 
   visibleVariables(scopeKey: number): Record<string, Json> {
     const chain = this.scopeChain(scopeKey);
-    const rows = this.store.db
-      .prepare(`SELECT name, value, scope_key FROM variables WHERE scope_key IN (${chain.map(() => '?').join(',')})`)
+    const rows = this.store.stmt(`SELECT name, value, scope_key FROM variables WHERE scope_key IN (${chain.map(() => '?').join(',')})`)
       .all(...chain) as { name: string; value: string; scope_key: number }[];
     const depth = new Map(chain.map((k, i) => [k, i]));
     rows.sort((a, b) => depth.get(b.scope_key)! - depth.get(a.scope_key)!);
@@ -790,10 +784,9 @@ export class Engine implements EngineCommands {
 
   private setLocalVariable(scopeKey: number, piKey: number, processId: string, tenantId: string, name: string, value: Json): void {
     const json = JSON.stringify(value ?? null);
-    const db = this.store.db;
-    const updated = db.prepare(`UPDATE variables SET value = ? WHERE scope_key = ? AND name = ?`).run(json, scopeKey, name);
+    const updated = this.store.stmt(`UPDATE variables SET value = ? WHERE scope_key = ? AND name = ?`).run(json, scopeKey, name);
     if (updated.changes === 0) {
-      db.prepare(
+      this.store.stmt(
         `INSERT INTO variables (key, name, value, scope_key, process_instance_key, process_definition_id, tenant_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ).run(this.store.nextKey(), name, json, scopeKey, piKey, processId, tenantId);
     }
@@ -804,7 +797,7 @@ export class Engine implements EngineCommands {
     const entries = Object.entries(document);
     if (entries.length === 0) return;
     const chain = this.scopeChain(scopeKey);
-    const has = this.store.db.prepare(`SELECT 1 FROM variables WHERE scope_key = ? AND name = ?`);
+    const has = this.store.stmt(`SELECT 1 FROM variables WHERE scope_key = ? AND name = ?`);
     for (const [name, value] of entries) {
       const target = chain.find((s) => has.get(s, name)) ?? row.process_instance_key;
       this.setLocalVariable(target, row.process_instance_key, row.process_definition_id, row.tenant_id, name, value);
@@ -886,13 +879,12 @@ export class Engine implements EngineCommands {
 
   private raiseIncident(row: ElementRow, errorType: string, message: string, step: IncidentStep, jobKey: number | null): number {
     const key = this.store.nextKey();
-    this.store.db
-      .prepare(
+    this.store.stmt(
         `INSERT INTO incidents (key, error_type, error_message, state, element_id, element_instance_key, process_instance_key, process_definition_key, process_definition_id, job_key, step, creation_time, tenant_id)
          VALUES (?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(key, errorType, message, row.element_id, row.key, row.process_instance_key, row.process_definition_key, row.process_definition_id, jobKey, step, this.clock.now(), row.tenant_id);
-    this.store.db.prepare(`UPDATE element_instances SET incident_key = ? WHERE key = ?`).run(key, row.key);
+    this.store.stmt(`UPDATE element_instances SET incident_key = ? WHERE key = ?`).run(key, row.key);
     this.afterCommit.push(() =>
       this.log.warn({ incidentKey: String(key), errorType, elementId: row.element_id, processInstanceKey: String(row.process_instance_key) }, `incident: ${message}`),
     );
@@ -901,7 +893,7 @@ export class Engine implements EngineCommands {
 
   resolveIncident(incidentKey: string): void {
     const key = parseKey('Incident', incidentKey);
-    const incident = this.store.db.prepare(`SELECT * FROM incidents WHERE key = ?`).get(key) as IncidentRow | undefined;
+    const incident = this.store.stmt(`SELECT * FROM incidents WHERE key = ?`).get(key) as IncidentRow | undefined;
     if (!incident) {
       throw new EngineError('NOT_FOUND', `Expected to resolve incident with key '${incidentKey}', but no such incident was found`);
     }
@@ -909,7 +901,7 @@ export class Engine implements EngineCommands {
       throw new EngineError('NOT_FOUND', `Expected to resolve incident with key '${incidentKey}', but no such incident was found (it is already resolved)`);
     }
     const job =
-      incident.job_key === null ? undefined : (this.store.db.prepare(`SELECT * FROM jobs WHERE key = ?`).get(incident.job_key) as JobRow);
+      incident.job_key === null ? undefined : (this.store.stmt(`SELECT * FROM jobs WHERE key = ?`).get(incident.job_key) as JobRow);
     if (job && job.retries <= 0) {
       throw new EngineError(
         'INVALID_STATE',
@@ -918,11 +910,10 @@ export class Engine implements EngineCommands {
       );
     }
     this.command('RESOLVE_INCIDENT', key, () => {
-      const db = this.store.db;
-      db.prepare(`UPDATE incidents SET state = 'RESOLVED' WHERE key = ?`).run(key);
-      db.prepare(`UPDATE element_instances SET incident_key = NULL WHERE key = ?`).run(incident.element_instance_key);
+      this.store.stmt(`UPDATE incidents SET state = 'RESOLVED' WHERE key = ?`).run(key);
+      this.store.stmt(`UPDATE element_instances SET incident_key = NULL WHERE key = ?`).run(incident.element_instance_key);
       if (job) {
-        db.prepare(`UPDATE jobs SET state = 'FAILED', activatable = 1, recur_at = NULL, worker = NULL, deadline = NULL WHERE key = ?`).run(job.key);
+        this.store.stmt(`UPDATE jobs SET state = 'FAILED', activatable = 1, recur_at = NULL, worker = NULL, deadline = NULL WHERE key = ?`).run(job.key);
         this.jobTypesMadeAvailable.add(job.type);
         return;
       }
@@ -943,9 +934,8 @@ export class Engine implements EngineCommands {
     const retriesValue = this.evalExpr(row, def.retries, 'NUMBER', 'EXTRACT_VALUE_ERROR') as number;
     const retries = Math.trunc(retriesValue);
     const jobKey = this.store.nextKey();
-    const version = (this.store.db.prepare(`SELECT version FROM resources WHERE key = ?`).get(row.process_definition_key) as { version: number }).version;
-    this.store.db
-      .prepare(
+    const version = (this.store.stmt(`SELECT version FROM resources WHERE key = ?`).get(row.process_definition_key) as { version: number }).version;
+    this.store.stmt(
         `INSERT INTO jobs (key, type, state, activatable, retries, custom_headers, element_id, element_instance_key, process_instance_key, process_definition_key, process_definition_id, process_definition_version, kind, tenant_id, created_at)
          VALUES (?, ?, 'CREATED', 1, ?, ?, ?, ?, ?, ?, ?, ?, 'BPMN_ELEMENT', ?, ?)`,
       )
@@ -987,9 +977,7 @@ export class Engine implements EngineCommands {
   private tryActivate(request: ActivateJobsRequest): ActivatedJob[] {
     if (this.closed || request.maxJobsToActivate <= 0) return [];
     const tenants = request.tenantIds && request.tenantIds.length > 0 ? request.tenantIds : [DEFAULT_TENANT];
-    const db = this.store.db;
-    const candidates = db
-      .prepare(
+    const candidates = this.store.stmt(
         `SELECT * FROM jobs WHERE type = ? AND activatable = 1 AND tenant_id IN (${tenants.map(() => '?').join(',')}) ORDER BY key LIMIT ?`,
       )
       .all(request.type, ...tenants, request.maxJobsToActivate) as JobRow[];
@@ -998,7 +986,7 @@ export class Engine implements EngineCommands {
       const now = this.clock.now();
       const deadline = now + request.timeout;
       const worker = request.worker ?? '';
-      const update = db.prepare(`UPDATE jobs SET state = 'ACTIVATED', activatable = 0, worker = ?, deadline = ? WHERE key = ? AND activatable = 1`);
+      const update = this.store.stmt(`UPDATE jobs SET state = 'ACTIVATED', activatable = 0, worker = ?, deadline = ? WHERE key = ? AND activatable = 1`);
       const out: ActivatedJob[] = [];
       for (const job of candidates) {
         if (update.run(worker, deadline, job.key).changes === 0) continue;
@@ -1032,7 +1020,7 @@ export class Engine implements EngineCommands {
 
   private job(jobKey: string, action: string): JobRow {
     const key = parseKey('Job', jobKey);
-    const job = this.store.db.prepare(`SELECT * FROM jobs WHERE key = ?`).get(key) as JobRow | undefined;
+    const job = this.store.stmt(`SELECT * FROM jobs WHERE key = ?`).get(key) as JobRow | undefined;
     if (!job) throw new EngineError('NOT_FOUND', `Expected to ${action} job with key '${jobKey}', but no such job was found`);
     return job;
   }
@@ -1054,7 +1042,7 @@ export class Engine implements EngineCommands {
     const job = this.job(jobKey, 'complete');
     this.assertJobOpen(job, 'COMPLETE', 'complete');
     this.command('COMPLETE_JOB', job.key, () => {
-      this.store.db.prepare(`UPDATE jobs SET state = 'COMPLETED', activatable = 0, end_date = ? WHERE key = ?`).run(this.clock.now(), job.key);
+      this.store.stmt(`UPDATE jobs SET state = 'COMPLETED', activatable = 0, end_date = ? WHERE key = ?`).run(this.clock.now(), job.key);
       this.completeWaitState(job.element_instance_key, variables);
     });
   }
@@ -1072,7 +1060,6 @@ export class Engine implements EngineCommands {
     this.assertJobOpen(job, 'FAIL', 'fail');
     const retries = request.retries ?? 0;
     this.command('FAIL_JOB', job.key, () => {
-      const db = this.store.db;
       const now = this.clock.now();
       const message = request.errorMessage ?? '';
       if (request.variables && Object.keys(request.variables).length > 0) {
@@ -1083,11 +1070,11 @@ export class Engine implements EngineCommands {
       }
       if (retries > 0) {
         const backoff = request.retryBackOff ?? 0;
-        db.prepare(`UPDATE jobs SET state = 'FAILED', retries = ?, error_message = ?, worker = NULL, deadline = NULL, activatable = ?, recur_at = ? WHERE key = ?`)
+        this.store.stmt(`UPDATE jobs SET state = 'FAILED', retries = ?, error_message = ?, worker = NULL, deadline = NULL, activatable = ?, recur_at = ? WHERE key = ?`)
           .run(retries, message, backoff > 0 ? 0 : 1, backoff > 0 ? now + backoff : null, job.key);
         if (backoff <= 0) this.jobTypesMadeAvailable.add(job.type);
       } else {
-        db.prepare(`UPDATE jobs SET state = 'FAILED', retries = 0, error_message = ?, worker = NULL, deadline = NULL, activatable = 0, recur_at = NULL WHERE key = ?`)
+        this.store.stmt(`UPDATE jobs SET state = 'FAILED', retries = 0, error_message = ?, worker = NULL, deadline = NULL, activatable = 0, recur_at = NULL WHERE key = ?`)
           .run(message, job.key);
         this.raiseIncident(this.element(job.element_instance_key), 'JOB_NO_RETRIES', message || 'No more retries left.', 'JOB', job.key);
       }
@@ -1098,8 +1085,7 @@ export class Engine implements EngineCommands {
     const job = this.job(jobKey, 'throw an error for');
     this.assertJobOpen(job, 'THROW_ERROR', 'throw an error for');
     this.command('THROW_JOB_ERROR', job.key, () => {
-      const db = this.store.db;
-      db.prepare(`UPDATE jobs SET state = 'ERROR_THROWN', activatable = 0, error_code = ?, error_message = ?, worker = NULL, deadline = NULL WHERE key = ?`)
+      this.store.stmt(`UPDATE jobs SET state = 'ERROR_THROWN', activatable = 0, error_code = ?, error_message = ?, worker = NULL, deadline = NULL WHERE key = ?`)
         .run(request.errorCode, request.errorMessage ?? '', job.key);
       const row = this.element(job.element_instance_key);
       if (request.variables) {
@@ -1130,10 +1116,9 @@ export class Engine implements EngineCommands {
       throw new EngineError('INVALID_ARGUMENT', `Expected to update the timeout of job with key '${jobKey}', but it is not active`, 'UPDATE');
     }
     this.command('UPDATE_JOB', job.key, () => {
-      const db = this.store.db;
-      if (changeset.retries !== undefined) db.prepare(`UPDATE jobs SET retries = ? WHERE key = ?`).run(changeset.retries, job.key);
+      if (changeset.retries !== undefined) this.store.stmt(`UPDATE jobs SET retries = ? WHERE key = ?`).run(changeset.retries, job.key);
       if (changeset.timeout !== undefined) {
-        db.prepare(`UPDATE jobs SET deadline = ? WHERE key = ?`).run(this.clock.now() + changeset.timeout, job.key);
+        this.store.stmt(`UPDATE jobs SET deadline = ? WHERE key = ?`).run(this.clock.now() + changeset.timeout, job.key);
       }
     });
   }
@@ -1152,8 +1137,7 @@ export class Engine implements EngineCommands {
     if (this.closed) return;
     if (this.dueTimer) clearTimeout(this.dueTimer);
     this.dueTimer = undefined;
-    const row = this.store.db
-      .prepare(
+    const row = this.store.stmt(
         `SELECT MIN(t) AS due FROM (
            SELECT MIN(deadline) AS t FROM jobs WHERE state = 'ACTIVATED'
            UNION ALL SELECT MIN(recur_at) FROM jobs WHERE recur_at IS NOT NULL)`,
@@ -1169,22 +1153,21 @@ export class Engine implements EngineCommands {
   private runDueWork(): void {
     if (this.closed) return;
     const now = this.clock.now();
-    const db = this.store.db;
-    const timedOut = db.prepare(`SELECT key FROM jobs WHERE state = 'ACTIVATED' AND deadline <= ?`).all(now) as { key: number }[];
-    const recurring = db.prepare(`SELECT key FROM jobs WHERE recur_at IS NOT NULL AND recur_at <= ?`).all(now) as { key: number }[];
+    const timedOut = this.store.stmt(`SELECT key FROM jobs WHERE state = 'ACTIVATED' AND deadline <= ?`).all(now) as { key: number }[];
+    const recurring = this.store.stmt(`SELECT key FROM jobs WHERE recur_at IS NOT NULL AND recur_at <= ?`).all(now) as { key: number }[];
     if (timedOut.length === 0 && recurring.length === 0) {
       this.scheduleDueWork();
       return;
     }
     this.command('DUE_WORK', null, () => {
       for (const { key } of timedOut) {
-        const job = db.prepare(`SELECT type FROM jobs WHERE key = ?`).get(key) as { type: string };
-        db.prepare(`UPDATE jobs SET state = 'TIMED_OUT', activatable = 1, worker = NULL, deadline = NULL WHERE key = ?`).run(key);
+        const job = this.store.stmt(`SELECT type FROM jobs WHERE key = ?`).get(key) as { type: string };
+        this.store.stmt(`UPDATE jobs SET state = 'TIMED_OUT', activatable = 1, worker = NULL, deadline = NULL WHERE key = ?`).run(key);
         this.jobTypesMadeAvailable.add(job.type);
       }
       for (const { key } of recurring) {
-        const job = db.prepare(`SELECT type FROM jobs WHERE key = ?`).get(key) as { type: string };
-        db.prepare(`UPDATE jobs SET activatable = 1, recur_at = NULL WHERE key = ?`).run(key);
+        const job = this.store.stmt(`SELECT type FROM jobs WHERE key = ?`).get(key) as { type: string };
+        this.store.stmt(`UPDATE jobs SET activatable = 1, recur_at = NULL WHERE key = ?`).run(key);
         this.jobTypesMadeAvailable.add(job.type);
       }
     });
@@ -1195,7 +1178,6 @@ export class Engine implements EngineCommands {
 
   private createUserTask(row: ElementRow, node: FlowNode): void {
     const def = node.userTask!;
-    const db = this.store.db;
     const asString = (e: CompiledExpression | undefined) =>
       e ? (this.evalExpr(row, e, 'STRING', 'EXTRACT_VALUE_ERROR') as string) : null;
     const asList = (e: CompiledExpression | undefined): string[] => {
@@ -1237,8 +1219,7 @@ export class Engine implements EngineCommands {
     }
     let formKey: number | null = null;
     if (def.formId) {
-      const form = db
-        .prepare(`SELECT key FROM resources WHERE kind = 'form' AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`)
+      const form = this.store.stmt(`SELECT key FROM resources WHERE kind = 'form' AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`)
         .get(row.tenant_id, def.formId) as { key: number } | undefined;
       if (!form) {
         throw new IncidentRaised(
@@ -1250,8 +1231,8 @@ export class Engine implements EngineCommands {
     }
     const externalFormReference = def.externalFormReference ? asString(def.externalFormReference) : null;
     const key = this.store.nextKey();
-    const pd = db.prepare(`SELECT version FROM resources WHERE key = ?`).get(row.process_definition_key) as { version: number };
-    db.prepare(
+    const pd = this.store.stmt(`SELECT version FROM resources WHERE key = ?`).get(row.process_definition_key) as { version: number };
+    this.store.stmt(
       `INSERT INTO user_tasks (key, state, name, element_id, element_instance_key, process_instance_key, process_definition_key, process_definition_id, process_definition_version,
          assignee, candidate_groups, candidate_users, due_date, follow_up_date, priority, form_key, external_form_reference, custom_headers, creation_date, tenant_id)
        VALUES (?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -1281,7 +1262,7 @@ export class Engine implements EngineCommands {
 
   private userTask(userTaskKey: string, action: string): UserTaskRow {
     const key = parseKey('User task', userTaskKey);
-    const task = this.store.db.prepare(`SELECT * FROM user_tasks WHERE key = ?`).get(key) as UserTaskRow | undefined;
+    const task = this.store.stmt(`SELECT * FROM user_tasks WHERE key = ?`).get(key) as UserTaskRow | undefined;
     if (!task) throw new EngineError('NOT_FOUND', `Expected to ${action} user task with key '${userTaskKey}', but no such user task was found`);
     if (task.state !== 'CREATED') {
       throw new EngineError('INVALID_STATE', `Expected to ${action} user task with key '${userTaskKey}', but it is in state '${task.state}'`);
@@ -1295,14 +1276,14 @@ export class Engine implements EngineCommands {
       throw new EngineError('INVALID_STATE', `Expected to claim user task with key '${userTaskKey}', but it has already been assigned`, 'CLAIM');
     }
     this.command('ASSIGN_USER_TASK', task.key, () => {
-      this.store.db.prepare(`UPDATE user_tasks SET assignee = ? WHERE key = ?`).run(assignee, task.key);
+      this.store.stmt(`UPDATE user_tasks SET assignee = ? WHERE key = ?`).run(assignee, task.key);
     });
   }
 
   unassignUserTask(userTaskKey: string): void {
     const task = this.userTask(userTaskKey, 'unassign');
     this.command('UNASSIGN_USER_TASK', task.key, () => {
-      this.store.db.prepare(`UPDATE user_tasks SET assignee = NULL WHERE key = ?`).run(task.key);
+      this.store.stmt(`UPDATE user_tasks SET assignee = NULL WHERE key = ?`).run(task.key);
     });
   }
 
@@ -1322,8 +1303,7 @@ export class Engine implements EngineCommands {
       throw new EngineError('INVALID_ARGUMENT', `changeset.priority: must be an integer between 0 and 100, but was ${changeset.priority}`);
     }
     this.command('UPDATE_USER_TASK', task.key, () => {
-      const db = this.store.db;
-      const set = (column: string, value: unknown) => db.prepare(`UPDATE user_tasks SET ${column} = ? WHERE key = ?`).run(value, task.key);
+      const set = (column: string, value: unknown) => this.store.stmt(`UPDATE user_tasks SET ${column} = ? WHERE key = ?`).run(value, task.key);
       if (dueDate !== undefined) set('due_date', dueDate);
       if (followUpDate !== undefined) set('follow_up_date', followUpDate);
       if (changeset.candidateGroups !== undefined) set('candidate_groups', JSON.stringify(changeset.candidateGroups ?? []));
@@ -1335,7 +1315,7 @@ export class Engine implements EngineCommands {
   completeUserTask(userTaskKey: string, variables: Variables = {}): void {
     const task = this.userTask(userTaskKey, 'complete');
     this.command('COMPLETE_USER_TASK', task.key, () => {
-      this.store.db.prepare(`UPDATE user_tasks SET state = 'COMPLETED', completion_date = ? WHERE key = ?`).run(this.clock.now(), task.key);
+      this.store.stmt(`UPDATE user_tasks SET state = 'COMPLETED', completion_date = ? WHERE key = ?`).run(this.clock.now(), task.key);
       this.completeWaitState(task.element_instance_key, variables);
     });
   }
@@ -1345,7 +1325,7 @@ export class Engine implements EngineCommands {
 
   setVariables(elementInstanceKey: string, variables: Variables, local = false): void {
     const key = parseKey('Element instance', elementInstanceKey);
-    const row = this.store.db.prepare(`SELECT * FROM element_instances WHERE key = ?`).get(key) as ElementRow | undefined;
+    const row = this.store.stmt(`SELECT * FROM element_instances WHERE key = ?`).get(key) as ElementRow | undefined;
     if (!row || row.state === 'COMPLETED' || row.state === 'TERMINATED') {
       throw new EngineError('NOT_FOUND', `Expected to update variables for element with key '${elementInstanceKey}', but no such element was found`);
     }

@@ -167,6 +167,13 @@ export function toJson(value: unknown): Json {
   return null;
 }
 
+/** Zeebe's (feel-scala's) wording for the warnings people see most, so incidents read the same. */
+function formatWarning(w: { type: string; message: string }): string {
+  const missing = /^Variable '(.+)' not found$/.exec(w.message);
+  if (w.type === 'NO_VARIABLE_FOUND' && missing) return `[NO_VARIABLE_FOUND] No variable found with name '${missing[1]}'`;
+  return `[${w.type}] ${w.message}`;
+}
+
 function typeName(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string') return 'STRING';
@@ -206,7 +213,7 @@ export function evaluate(expr: CompiledExpression, env: EvalEnv, expected: Expec
   const value = result.value;
   if (expected !== 'ANY' && typeName(value) !== expected) {
     const warnings = result.warnings.length
-      ? ` The evaluation reported the following warnings:\n${result.warnings.map((w) => `[${w.type}] ${w.message}`).join('\n')}`
+      ? ` The evaluation reported the following warnings:\n${result.warnings.map(formatWarning).join('\n')}`
       : '';
     throw new FeelEvaluationError(
       `Expected result of the expression '${expr.text}' to be '${expected}', but was '${typeName(value)}'.${warnings}`,

@@ -221,6 +221,18 @@ export class Store {
     }
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, cached: preparing costs more than running on the hot path. */
+  stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   getMeta(name: string): string | undefined {
     return (this.db.prepare(`SELECT value FROM meta WHERE name = ?`).get(name) as { value: string } | undefined)?.value;
   }

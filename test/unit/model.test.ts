@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ModelError, parseBpmn } from '../../src/engine/model.js';
+import { bpmn, io, job } from '../support/bpmn.js';
+
+const reject = async (xml: string) => {
+  const err = await parseBpmn(xml, 'm.bpmn').then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ModelError);
+  return (err as Error).message;
+};
+
+const line = (extra: Parameters<typeof bpmn>[1], flows: Parameters<typeof bpmn>[2] = []) =>
+  bpmn('p', [{ id: 'start', kind: 'start' }, ...extra], flows);
+
+describe('BPMN model', () => {
+  it('builds nodes, flows and compiled expressions', async () => {
+    const [model] = await parseBpmn(
+      line([{ id: 't', kind: 'service', ext: job('=kind', '5') + io([['=a', 'b.c']]) }], [{ id: 'f', from: 'start', to: 't' }]),
+      'm.bpmn',
+    );
+    expect(model!.processId).toBe('p');
+    expect(model!.startEventId).toBe('start');
+    const t = model!.nodes.get('t')!;
+    expect(t.type).toBe('SERVICE_TASK');
+    expect(t.job!.type.isStatic).toBe(false);
+    expect(t.inputs[0]!.target).toEqual(['b', 'c']);
+    expect(t.incoming).toEqual(['f']);
+  });
+
+  it('rejects unsupported event definitions, naming the element', async () => {
+    const msg = await reject(line([{ id: 'timer', kind: 'throw', body: '<bpmn:signalEventDefinition />' }]));
+    expect(msg).toContain('- Element: timer');
+    expect(msg).toMatch(/SignalEventDefinition on IntermediateThrowEvent is not supported yet/);
+  });
+
+  it('rejects multi-instance, execution listeners and job-worker user tasks', async () => {
+    expect(await reject(line([{ id: 'mi', kind: 'service', ext: job('x'), body: '<bpmn:multiInstanceLoopCharacteristics />' }]))).toContain('multi-instance');
+    expect(await reject(line([{ id: 'el', kind: 'service', ext: job('x') + '<zeebe:executionListeners><zeebe:executionListener eventType="start" type="l" /></zeebe:executionListeners>' }]))).toContain('execution listeners');
+    expect(await reject(line([{ id: 'ut', kind: 'user' }]))).toContain('zeebe:userTask');
+  });
+
+  it('requires a task definition on service tasks and conditions on branching exclusive gateways', async () => {
+    expect(await reject(line([{ id: 's', kind: 'service' }]))).toContain("Must have exactly one 'zeebe:taskDefinition'");
+    const msg = await reject(
+      line(
+        [{ id: 'x', kind: 'xor' }, { id: 'a', kind: 'end' }, { id: 'b', kind: 'end' }],
+        [{ id: 'f0', from: 'start', to: 'x' }, { id: 'fa', from: 'x', to: 'a', condition: '=true' }, { id: 'fb', from: 'x', to: 'b' }],
+      ),
+    );
+    expect(msg).toContain('- Element: fb');
+  });
+
+  it('rejects two none start events, FEEL syntax errors and a missing executable process', async () => {
+    expect(await reject(bpmn('p', [{ id: 's1', kind: 'start' }, { id: 's2', kind: 'start' }], []))).toContain('Multiple none start events');
+    expect(await reject(line([{ id: 'g', kind: 'script', ext: '<zeebe:script expression="=(" resultVariable="r" />' }]))).toContain('zeebe:script expression');
+    expect(await reject(bpmn('p', [{ id: 's', kind: 'start' }], []).replace('isExecutable="true"', 'isExecutable="false"'))).toContain('at least one executable process');
+  });
+
+  it('reports XML that is not BPMN', async () => {
+    expect(await reject('<nope')).toContain("'m.bpmn'");
+  });
+});
