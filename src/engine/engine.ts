@@ -747,10 +747,10 @@ export class Engine implements EngineCommands {
     return { variables: this.visibleVariables(scopeKey), now: () => this.clock.now() };
   }
 
-  private evalExpr(row: ElementRow, expr: CompiledExpression, expected: ExpectedType, errorType: string, extra?: Variables): unknown {
+  private evalExpr(row: ElementRow, expr: CompiledExpression, expected: ExpectedType, errorType: string): unknown {
     try {
-      const env = this.env(row.key);
-      if (extra) Object.assign(env.variables, extra);
+      // Static values need no variables; reading the scope chain is the costly part.
+      const env = expr.isStatic ? { variables: {}, now: () => this.clock.now() } : this.env(row.key);
       return evaluate(expr, env, expected);
     } catch (err) {
       if (err instanceof FeelEvaluationError) throw new IncidentRaised(errorType, err.message);

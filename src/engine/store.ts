@@ -109,6 +109,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_activatable ON jobs (type, activatable, key);
 CREATE INDEX IF NOT EXISTS jobs_deadline ON jobs (state, deadline);
 CREATE INDEX IF NOT EXISTS jobs_recur ON jobs (recur_at);
+CREATE INDEX IF NOT EXISTS jobs_by_pi ON jobs (process_instance_key);
 
 CREATE TABLE IF NOT EXISTS user_tasks (
   key INTEGER PRIMARY KEY,
@@ -153,6 +154,7 @@ CREATE TABLE IF NOT EXISTS incidents (
 );
 CREATE INDEX IF NOT EXISTS inc_by_state ON incidents (state);
 CREATE INDEX IF NOT EXISTS inc_by_pi ON incidents (process_instance_key);
+CREATE INDEX IF NOT EXISTS inc_by_element_instance ON incidents (element_instance_key, state);
 
 CREATE TABLE IF NOT EXISTS events (
   position INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,0 +1,716 @@
+/**
+ * The engine's read side: the search and get endpoints of the Camunda 8.8 Orchestration Cluster
+ * REST API v2 over the engine's SQLite state. Each entity is declared once below (response field →
+ * SQL expression and type, filters, sort fields); search.ts turns the declarations into request
+ * validation, SQL and 8.8-shaped responses. Request bodies arrive unvalidated (raw JSON) and are
+ * validated strictly; a bad one throws INVALID_ARGUMENT naming the field and the rule.
+ *
+ * Where 8.8's two published schemas differ (the OpenAPI spec, as shipped in
+ * @camunda8/orchestration-cluster-api, and @camunda/camunda-api-zod-schemas, which Camunda's own
+ * web apps use), requests may take either form. Absent values are omitted, not null: both schemas
+ * declare those fields optional, not nullable.
+ */
+import { z } from 'zod';
+import type { Database } from 'better-sqlite3';
+import {
+  EntityQuery,
+  filterConditions,
+  filterSchema,
+  parseKey,
+  type CustomFilter,
+  type Entity,
+  type FieldDef,
+  type Item,
+  type SearchResult,
+} from './search.js';
+import { notFound } from './errors.js';
+
+export type { Item, SearchPage, SearchResult } from './search.js';
+
+export interface VariableSearchOptions {
+  /** 8.8's `truncateValues` query parameter; default true. */
+  truncateValues?: boolean;
+}
+
+/** 8.8's variable size threshold: longer values are truncated in search results (isTruncated). */
+export const VARIABLE_PREVIEW_LENGTH = 8191;
+
+// ---------------------------------------------------------------------------------------------
+// 8.8 enums
+
+const INSTANCE_STATES = ['ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
+const PROCESS_DEFINITION_STATES = ['ACTIVE', 'DRAINING', 'DELETED'] as const;
+// prettier-ignore
+const ELEMENT_TYPES = [
+  'UNSPECIFIED', 'PROCESS', 'SUB_PROCESS', 'EVENT_SUB_PROCESS', 'AD_HOC_SUB_PROCESS',
+  'AD_HOC_SUB_PROCESS_INNER_INSTANCE', 'START_EVENT', 'INTERMEDIATE_CATCH_EVENT',
+  'INTERMEDIATE_THROW_EVENT', 'BOUNDARY_EVENT', 'END_EVENT', 'SERVICE_TASK', 'RECEIVE_TASK',
+  'USER_TASK', 'MANUAL_TASK', 'TASK', 'EXCLUSIVE_GATEWAY', 'INCLUSIVE_GATEWAY', 'PARALLEL_GATEWAY',
+  'EVENT_BASED_GATEWAY', 'SEQUENCE_FLOW', 'MULTI_INSTANCE_BODY', 'CALL_ACTIVITY',
+  'BUSINESS_RULE_TASK', 'SCRIPT_TASK', 'SEND_TASK', 'UNKNOWN',
+] as const;
+// prettier-ignore
+const USER_TASK_STATES = [
+  'CREATING', 'CREATED', 'ASSIGNING', 'UPDATING', 'COMPLETING', 'COMPLETED', 'CANCELING', 'CANCELED', 'FAILED',
+] as const;
+const INCIDENT_STATES = ['ACTIVE', 'MIGRATED', 'RESOLVED', 'PENDING'] as const;
+// prettier-ignore
+const INCIDENT_ERROR_TYPES = [
+  'UNSPECIFIED', 'UNKNOWN', 'IO_MAPPING_ERROR', 'JOB_NO_RETRIES', 'EXECUTION_LISTENER_NO_RETRIES',
+  'TASK_LISTENER_NO_RETRIES', 'AD_HOC_SUB_PROCESS_NO_RETRIES', 'CONDITION_ERROR',
+  'EXTRACT_VALUE_ERROR', 'CALLED_ELEMENT_ERROR', 'UNHANDLED_ERROR_EVENT', 'MESSAGE_SIZE_EXCEEDED',
+  'CALLED_DECISION_ERROR', 'DECISION_EVALUATION_ERROR', 'FORM_NOT_FOUND', 'RESOURCE_NOT_FOUND',
+] as const;
+// prettier-ignore
+const JOB_STATES = [
+  'CANCELED', 'COMPLETED', 'CREATED', 'ERROR_THROWN', 'FAILED', 'MIGRATED', 'RETRIES_UPDATED', 'TIMED_OUT',
+] as const;
+const JOB_KINDS = ['BPMN_ELEMENT', 'EXECUTION_LISTENER', 'TASK_LISTENER', 'AD_HOC_SUB_PROCESS'] as const;
+// prettier-ignore
+const JOB_LISTENER_EVENT_TYPES = [
+  'ASSIGNING', 'CANCELING', 'COMPLETING', 'CREATING', 'END', 'START', 'UNSPECIFIED', 'UPDATING',
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Shorthands
+
+const key = (sql: string): FieldDef => ({ sql, type: 'key' });
+const str = (sql: string): FieldDef => ({ sql, type: 'string' });
+const int = (sql: string): FieldDef => ({ sql, type: 'int' });
+const bool = (sql: string): FieldDef => ({ sql, type: 'bool' });
+const date = (sql: string): FieldDef => ({ sql, type: 'date' });
+const isoDate = (sql: string): FieldDef => ({ sql, type: 'isoDate' });
+const json = (sql: string): FieldDef => ({ sql, type: 'json' });
+const oneOf = (sql: string, values: readonly string[]): FieldDef => ({ sql, type: 'enum', values });
+
+/** A filter on the response field of the same name: bare value only, or bare value or operators. */
+const EQ = { mode: 'eq' } as const;
+const OPS = { mode: 'ops' } as const;
+
+/** 8.8 element instance states from the engine's lifecycle states. */
+const elementState = (alias: string) =>
+  `CASE ${alias}.state WHEN 'COMPLETED' THEN 'COMPLETED' WHEN 'TERMINATED' THEN 'TERMINATED' ELSE 'ACTIVE' END`;
+
+const activeIncidentOn = (column: string, keyExpr: string) =>
+  `EXISTS (SELECT 1 FROM incidents i WHERE i.${column} = ${keyExpr} AND i.state = 'ACTIVE')`;
+
+/**
+ * 8.8's variable value filters, `[{ name, value: string filter }]`: each entry needs a variable of
+ * that name among `scope` whose value (its JSON text, as 8.8 compares it) matches.
+ */
+function variablesFilter(scope: string): CustomFilter {
+  const value = filterSchema({ type: 'string', mode: 'ops' });
+  const schema = z.array(z.strictObject({ name: z.string(), value }));
+  return {
+    schema,
+    compile: (entries: z.infer<typeof schema>) => {
+      const parts: string[] = [];
+      const params: unknown[] = [];
+      for (const entry of entries) {
+        const cond = filterConditions('v.value', 'string', entry.value);
+        parts.push(`EXISTS (SELECT 1 FROM variables v WHERE ${scope} AND v.name = ? AND ${cond.sql})`);
+        params.push(entry.name, ...cond.params);
+      }
+      return { sql: parts.length ? parts.join(' AND ') : '1', params };
+    },
+  };
+}
+
+/** Truncates search results' values as 8.8 does (by characters, so never inside a surrogate pair). */
+function truncateValue(item: Item, options: { get: boolean; truncateValues?: boolean }): Item {
+  if (options.get) return item; // GET /v2/variables/{key}: full value, no isTruncated
+  const value = item.value as string;
+  let isTruncated = false;
+  if (options.truncateValues !== false && value.length > VARIABLE_PREVIEW_LENGTH) {
+    const chars = Array.from(value);
+    if (chars.length > VARIABLE_PREVIEW_LENGTH) {
+      item.value = chars.slice(0, VARIABLE_PREVIEW_LENGTH).join('');
+      isTruncated = true;
+    }
+  }
+  item.isTruncated = isTruncated;
+  return item;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entities
+
+const processDefinition: Entity = {
+  name: 'Process definition',
+  from: 'resources t',
+  where: `t.kind = 'process'`,
+  key: 'processDefinitionKey',
+  fields: {
+    processDefinitionKey: key('t.key'),
+    processDefinitionId: str('t.resource_id'),
+    name: str('t.name'),
+    version: int('t.version'),
+    versionTag: str('t.version_tag'),
+    resourceName: str('t.resource_name'),
+    tenantId: str('t.tenant_id'),
+    // model.ts accepts a start event's zeebe:formDefinition but nothing records it (no column in
+    // resources), so it cannot be told here
+    hasStartForm: bool('0'),
+    // not in the 8.8 OpenAPI spec, but required by camunda-api-zod-schemas' 8.8 processDefinitionSchema
+    state: oneOf(`'ACTIVE'`, PROCESS_DEFINITION_STATES),
+  },
+  filters: {
+    processDefinitionKey: EQ,
+    processDefinitionId: OPS,
+    name: OPS,
+    version: EQ,
+    versionTag: EQ,
+    resourceName: EQ,
+    tenantId: EQ,
+    hasStartForm: EQ,
+    state: EQ,
+    isLatestVersion: {
+      mode: 'eq',
+      type: 'bool',
+      sql: `t.version = (SELECT MAX(r.version) FROM resources r
+              WHERE r.kind = t.kind AND r.tenant_id = t.tenant_id AND r.resource_id = t.resource_id)`,
+    },
+  },
+  sort: ['processDefinitionKey', 'name', 'resourceName', 'version', 'versionTag', 'processDefinitionId', 'tenantId'],
+};
+
+const processInstance: Entity = {
+  name: 'Process instance',
+  from: 'process_instances t',
+  key: 'processInstanceKey',
+  fields: {
+    processInstanceKey: key('t.key'),
+    processDefinitionId: str('t.process_definition_id'),
+    // required by 8.8; falls back to the id for unnamed processes, as Operate shows them
+    processDefinitionName: str(`COALESCE(NULLIF(t.process_definition_name, ''), t.process_definition_id)`),
+    processDefinitionVersion: int('t.process_definition_version'),
+    processDefinitionVersionTag: str('t.process_definition_version_tag'),
+    processDefinitionKey: key('t.process_definition_key'),
+    parentProcessInstanceKey: key('t.parent_process_instance_key'),
+    parentElementInstanceKey: key('t.parent_element_instance_key'),
+    startDate: date('t.start_date'),
+    endDate: date('t.end_date'),
+    state: oneOf('t.state', INSTANCE_STATES),
+    hasIncident: bool(activeIncidentOn('process_instance_key', 't.key')),
+    tenantId: str('t.tenant_id'),
+  },
+  relations: {
+    elementInstance: { from: 'element_instances e', on: `e.process_instance_key = t.key AND e.type <> 'PROCESS'` },
+    incident: { from: 'incidents i', on: `i.process_instance_key = t.key AND i.state = 'ACTIVE'` },
+  },
+  filters: {
+    processInstanceKey: OPS,
+    processDefinitionId: OPS,
+    processDefinitionName: OPS,
+    processDefinitionVersion: OPS,
+    processDefinitionVersionTag: OPS,
+    processDefinitionKey: OPS,
+    parentProcessInstanceKey: OPS,
+    parentElementInstanceKey: OPS,
+    startDate: OPS,
+    endDate: OPS,
+    state: OPS,
+    hasIncident: EQ,
+    tenantId: OPS,
+    variables: variablesFilter('v.process_instance_key = t.key'),
+    // the engine has no batch operations: no instance belongs to one
+    batchOperationKey: { mode: 'ops', type: 'string', sql: 'NULL' },
+    batchOperationId: { mode: 'ops', type: 'string', sql: 'NULL' },
+    // instances with an active incident with this message (hash: Java's String.hashCode, as 8.8)
+    errorMessage: { mode: 'ops', type: 'string', sql: 'i.error_message', via: 'incident' },
+    incidentErrorHashCode: { mode: 'ops', type: 'int', sql: 'pingpin_java_hash(i.error_message)', via: 'incident' },
+    hasRetriesLeft: {
+      mode: 'eq',
+      type: 'bool',
+      sql: `EXISTS (SELECT 1 FROM jobs j WHERE j.process_instance_key = t.key AND j.state = 'FAILED' AND j.retries > 0)`,
+    },
+    // instances with an element instance matching all of these
+    elementId: { mode: 'ops', type: 'string', sql: 'e.element_id', via: 'elementInstance' },
+    elementInstanceState: {
+      mode: 'ops',
+      type: 'enum',
+      values: INSTANCE_STATES,
+      sql: elementState('e'),
+      via: 'elementInstance',
+    },
+    hasElementInstanceIncident: {
+      mode: 'eq',
+      type: 'bool',
+      sql: activeIncidentOn('element_instance_key', 'e.key'),
+      via: 'elementInstance',
+    },
+    tags: {
+      schema: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_\-:.]{0,99}$/, { error: 'must be a tag' })).max(10),
+      // instances have all the given tags; the engine stores none
+      compile: (tags: string[]) => ({ sql: tags.length ? '0' : '1', params: [] }),
+    },
+  },
+  or: true,
+  sort: [
+    'processInstanceKey',
+    'processDefinitionId',
+    'processDefinitionName',
+    'processDefinitionVersion',
+    'processDefinitionVersionTag',
+    'processDefinitionKey',
+    'parentProcessInstanceKey',
+    'parentElementInstanceKey',
+    'startDate',
+    'endDate',
+    'state',
+    'hasIncident',
+    'tenantId',
+  ],
+};
+
+const elementInstance: Entity = {
+  name: 'Element instance',
+  from: 'element_instances t',
+  // the process instance itself is not an element instance in 8.8 (Operate's flow node instances)
+  where: `t.type <> 'PROCESS'`,
+  key: 'elementInstanceKey',
+  fields: {
+    elementInstanceKey: key('t.key'),
+    processInstanceKey: key('t.process_instance_key'),
+    processDefinitionId: str('t.process_definition_id'),
+    processDefinitionKey: key('t.process_definition_key'),
+    elementId: str('t.element_id'),
+    // required by 8.8; unnamed elements show their id
+    elementName: str(`COALESCE(NULLIF(t.element_name, ''), t.element_id)`),
+    type: oneOf('t.type', ELEMENT_TYPES),
+    state: oneOf(elementState('t'), INSTANCE_STATES),
+    startDate: date('t.start_date'),
+    endDate: date('t.end_date'),
+    hasIncident: bool(activeIncidentOn('element_instance_key', 't.key')),
+    incidentKey: key(
+      `(SELECT i.key FROM incidents i WHERE i.element_instance_key = t.key AND i.state = 'ACTIVE' ORDER BY i.key LIMIT 1)`,
+    ),
+    tenantId: str('t.tenant_id'),
+  },
+  filters: {
+    elementInstanceKey: EQ,
+    processInstanceKey: EQ,
+    processDefinitionId: EQ,
+    processDefinitionKey: EQ,
+    elementId: EQ,
+    elementName: EQ,
+    type: EQ,
+    state: OPS,
+    startDate: OPS,
+    endDate: OPS,
+    hasIncident: EQ,
+    incidentKey: EQ,
+    tenantId: EQ,
+    // the flow scope: the process instance key for top-level elements
+    elementInstanceScopeKey: { mode: 'eq', type: 'key', sql: 't.flow_scope_key' },
+  },
+  sort: [
+    'elementInstanceKey',
+    'processInstanceKey',
+    'processDefinitionKey',
+    'processDefinitionId',
+    'startDate',
+    'endDate',
+    'elementId',
+    'elementName',
+    'type',
+    'state',
+    'incidentKey',
+    'tenantId',
+  ],
+};
+
+const userTask: Entity = {
+  name: 'User task',
+  from: 'user_tasks t',
+  key: 'userTaskKey',
+  fields: {
+    userTaskKey: key('t.key'),
+    name: str('t.name'),
+    state: oneOf('t.state', USER_TASK_STATES),
+    assignee: str('t.assignee'),
+    elementId: str('t.element_id'),
+    elementInstanceKey: key('t.element_instance_key'),
+    candidateGroups: json('t.candidate_groups'),
+    candidateUsers: json('t.candidate_users'),
+    processDefinitionId: str('t.process_definition_id'),
+    processDefinitionKey: key('t.process_definition_key'),
+    processInstanceKey: key('t.process_instance_key'),
+    processDefinitionVersion: int('t.process_definition_version'),
+    processName: str(
+      `COALESCE((SELECT NULLIF(r.name, '') FROM resources r WHERE r.key = t.process_definition_key), t.process_definition_id)`,
+    ),
+    formKey: key('t.form_key'),
+    creationDate: date('t.creation_date'),
+    completionDate: date('t.completion_date'),
+    followUpDate: isoDate('t.follow_up_date'),
+    dueDate: isoDate('t.due_date'),
+    tenantId: str('t.tenant_id'),
+    externalFormReference: str('t.external_form_reference'),
+    customHeaders: json('t.custom_headers'),
+    priority: int('t.priority'),
+  },
+  filters: {
+    userTaskKey: EQ,
+    state: OPS,
+    assignee: OPS,
+    // tasks where some candidate matches
+    candidateGroup: { mode: 'ops', type: 'string', sql: 't.candidate_groups', list: true },
+    candidateUser: { mode: 'ops', type: 'string', sql: 't.candidate_users', list: true },
+    priority: OPS,
+    name: EQ,
+    elementId: EQ,
+    elementInstanceKey: EQ,
+    processDefinitionId: EQ,
+    processDefinitionKey: EQ,
+    processInstanceKey: EQ,
+    tenantId: OPS,
+    creationDate: OPS,
+    completionDate: OPS,
+    followUpDate: OPS,
+    dueDate: OPS,
+    processInstanceVariables: variablesFilter('v.scope_key = t.process_instance_key'),
+    localVariables: variablesFilter('v.scope_key = t.element_instance_key'),
+  },
+  sort: ['creationDate', 'completionDate', 'followUpDate', 'dueDate', 'priority', 'name'],
+};
+
+const VARIABLE_SORT = ['value', 'name', 'tenantId', 'variableKey', 'scopeKey', 'processInstanceKey', ['fullValue', 'value']] as const;
+
+const variable: Entity = {
+  name: 'Variable',
+  from: 'variables t',
+  key: 'variableKey',
+  fields: {
+    variableKey: key('t.key'),
+    name: str('t.name'),
+    value: str('t.value'),
+    scopeKey: key('t.scope_key'),
+    processInstanceKey: key('t.process_instance_key'),
+    tenantId: str('t.tenant_id'),
+  },
+  filters: {
+    variableKey: OPS,
+    name: OPS,
+    value: OPS,
+    scopeKey: OPS,
+    processInstanceKey: OPS,
+    tenantId: EQ,
+    // SQLite's length() counts characters, as truncateValue does
+    isTruncated: { mode: 'eq', type: 'bool', sql: `length(t.value) > ${VARIABLE_PREVIEW_LENGTH}` },
+  },
+  sort: VARIABLE_SORT,
+  present: truncateValue,
+};
+
+/**
+ * The variables visible at a user task (searched with EFFECTIVE_VARIABLES as source): its element
+ * instance's own, then its flow scopes' up to the process instance's; the nearest scope wins a name.
+ */
+const userTaskVariable: Entity = { ...variable, filters: { name: OPS }, sort: VARIABLE_SORT };
+
+/**
+ * Parameters: the task's element instance key, its process instance key twice. The process
+ * instance is also seeded as the outermost scope, so its variables are seen even if the flow
+ * scope chain stops short of it.
+ */
+const EFFECTIVE_VARIABLES = `(
+  WITH RECURSIVE scope(key, depth) AS (
+    SELECT ?, 0
+    UNION ALL
+    SELECT ?, 1000
+    UNION ALL
+    SELECT e.flow_scope_key, scope.depth + 1 FROM element_instances e JOIN scope ON e.key = scope.key
+    WHERE e.flow_scope_key IS NOT NULL AND e.process_instance_key = ? AND scope.depth < 1000
+  )
+  SELECT * FROM (
+    SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.name ORDER BY scope.depth) AS nearness
+    FROM variables v JOIN scope ON v.scope_key = scope.key
+  ) WHERE nearness = 1
+) t`;
+
+const incident: Entity = {
+  name: 'Incident',
+  from: 'incidents t',
+  key: 'incidentKey',
+  fields: {
+    incidentKey: key('t.key'),
+    processDefinitionKey: key('t.process_definition_key'),
+    processDefinitionId: str('t.process_definition_id'),
+    processInstanceKey: key('t.process_instance_key'),
+    errorType: oneOf('t.error_type', INCIDENT_ERROR_TYPES),
+    errorMessage: str('t.error_message'),
+    elementId: str('t.element_id'),
+    elementInstanceKey: key('t.element_instance_key'),
+    creationTime: date('t.creation_time'),
+    state: oneOf('t.state', INCIDENT_STATES),
+    jobKey: key('t.job_key'),
+    tenantId: str('t.tenant_id'),
+  },
+  filters: {
+    incidentKey: EQ,
+    processDefinitionKey: EQ,
+    processDefinitionId: EQ,
+    processInstanceKey: EQ,
+    errorType: OPS,
+    errorMessage: EQ,
+    elementId: EQ,
+    elementInstanceKey: EQ,
+    creationTime: OPS,
+    state: OPS,
+    jobKey: EQ,
+    tenantId: EQ,
+  },
+  sort: [
+    'incidentKey',
+    'processDefinitionKey',
+    'processDefinitionId',
+    'processInstanceKey',
+    'errorType',
+    'errorMessage',
+    'elementId',
+    'elementInstanceKey',
+    'creationTime',
+    'state',
+    'jobKey',
+    'tenantId',
+  ],
+};
+
+const job: Entity = {
+  name: 'Job',
+  from: 'jobs t',
+  key: 'jobKey',
+  fields: {
+    jobKey: key('t.key'),
+    type: str('t.type'),
+    // Zeebe's job record defaults: empty strings, not absent
+    worker: str(`COALESCE(t.worker, '')`),
+    // 8.8 has no ACTIVATED job state: activation is a job batch event, the job stays CREATED
+    state: oneOf(`CASE t.state WHEN 'ACTIVATED' THEN 'CREATED' ELSE t.state END`, JOB_STATES),
+    kind: oneOf('t.kind', JOB_KINDS),
+    listenerEventType: oneOf(`'UNSPECIFIED'`, JOB_LISTENER_EVENT_TYPES),
+    retries: int('t.retries'),
+    isDenied: bool('0'),
+    deniedReason: str(`''`),
+    hasFailedWithRetriesLeft: bool(`t.state = 'FAILED' AND t.retries > 0`),
+    errorCode: str(`COALESCE(t.error_code, '')`),
+    errorMessage: str(`COALESCE(t.error_message, '')`),
+    customHeaders: json('t.custom_headers'),
+    deadline: date('t.deadline'),
+    endTime: date('t.end_date'),
+    processDefinitionId: str('t.process_definition_id'),
+    processDefinitionKey: key('t.process_definition_key'),
+    processInstanceKey: key('t.process_instance_key'),
+    elementId: str('t.element_id'),
+    elementInstanceKey: key('t.element_instance_key'),
+    tenantId: str('t.tenant_id'),
+  },
+  filters: {
+    jobKey: OPS,
+    type: OPS,
+    worker: OPS,
+    state: OPS,
+    kind: OPS,
+    listenerEventType: OPS,
+    retries: OPS,
+    isDenied: { mode: 'eq', field: 'isDenied', nullable: true },
+    deniedReason: OPS,
+    hasFailedWithRetriesLeft: EQ,
+    errorCode: OPS,
+    errorMessage: OPS,
+    deadline: { mode: 'ops', field: 'deadline', nullable: true },
+    endTime: OPS,
+    processDefinitionId: OPS,
+    processDefinitionKey: OPS,
+    processInstanceKey: OPS,
+    elementId: OPS,
+    elementInstanceKey: OPS,
+    tenantId: OPS,
+  },
+  sort: [
+    'jobKey',
+    'type',
+    'worker',
+    'state',
+    'kind',
+    'listenerEventType',
+    'retries',
+    'isDenied',
+    'deniedReason',
+    'hasFailedWithRetriesLeft',
+    'errorCode',
+    'errorMessage',
+    'customHeaders',
+    'deadline',
+    'endTime',
+    'processDefinitionId',
+    'processDefinitionKey',
+    'processInstanceKey',
+    'elementId',
+    'elementInstanceKey',
+    'tenantId',
+  ],
+};
+
+/** GET /v2/forms/{formKey} and GET /v2/user-tasks/{key}/form; the schema is the form's JSON text. */
+const form: Entity = {
+  name: 'Form',
+  from: 'resources t',
+  where: `t.kind = 'form'`,
+  key: 'formKey',
+  fields: {
+    formKey: key('t.key'),
+    formId: str('t.resource_id'),
+    version: int('t.version'),
+    tenantId: str('t.tenant_id'),
+    schema: str('t.content'),
+  },
+};
+
+/** Java's String.hashCode (UTF-16 code units), which 8.8's incidentErrorHashCode is. */
+export function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export class Queries {
+  private readonly processDefinitions: EntityQuery;
+  private readonly processInstances: EntityQuery;
+  private readonly elementInstances: EntityQuery;
+  private readonly userTasks: EntityQuery;
+  private readonly variables: EntityQuery;
+  private readonly userTaskVariables: EntityQuery;
+  private readonly incidents: EntityQuery;
+  private readonly jobs: EntityQuery;
+  private readonly forms: EntityQuery;
+
+  constructor(private readonly db: Database) {
+    db.function('pingpin_java_hash', { deterministic: true }, (s: unknown) =>
+      typeof s === 'string' ? javaStringHash(s) : null,
+    );
+    this.processDefinitions = new EntityQuery(db, processDefinition);
+    this.processInstances = new EntityQuery(db, processInstance);
+    this.elementInstances = new EntityQuery(db, elementInstance);
+    this.userTasks = new EntityQuery(db, userTask);
+    this.variables = new EntityQuery(db, variable);
+    this.userTaskVariables = new EntityQuery(db, userTaskVariable);
+    this.incidents = new EntityQuery(db, incident);
+    this.jobs = new EntityQuery(db, job);
+    this.forms = new EntityQuery(db, form);
+  }
+
+  /** POST /v2/process-definitions/search */
+  searchProcessDefinitions(body: unknown): SearchResult {
+    return this.processDefinitions.search(body);
+  }
+
+  /** GET /v2/process-definitions/{processDefinitionKey} */
+  getProcessDefinition(processDefinitionKey: string): Item {
+    return this.processDefinitions.get(processDefinitionKey);
+  }
+
+  /** GET /v2/process-definitions/{processDefinitionKey}/xml (text/xml) */
+  getProcessDefinitionXml(processDefinitionKey: string): string {
+    const row = this.db
+      .prepare(`SELECT content FROM resources WHERE key = ? AND kind = 'process'`)
+      .get(parseKey('processDefinitionKey', processDefinitionKey)) as { content: string } | undefined;
+    if (!row) throw notFound(processDefinition.name, processDefinitionKey);
+    return row.content;
+  }
+
+  /** POST /v2/process-instances/search */
+  searchProcessInstances(body: unknown): SearchResult {
+    return this.processInstances.search(body);
+  }
+
+  /** GET /v2/process-instances/{processInstanceKey} */
+  getProcessInstance(processInstanceKey: string): Item {
+    return this.processInstances.get(processInstanceKey);
+  }
+
+  /** POST /v2/element-instances/search */
+  searchElementInstances(body: unknown): SearchResult {
+    return this.elementInstances.search(body);
+  }
+
+  /** GET /v2/element-instances/{elementInstanceKey} */
+  getElementInstance(elementInstanceKey: string): Item {
+    return this.elementInstances.get(elementInstanceKey);
+  }
+
+  /** POST /v2/user-tasks/search */
+  searchUserTasks(body: unknown): SearchResult {
+    return this.userTasks.search(body);
+  }
+
+  /** GET /v2/user-tasks/{userTaskKey} */
+  getUserTask(userTaskKey: string): Item {
+    return this.userTasks.get(userTaskKey);
+  }
+
+  /** GET /v2/user-tasks/{userTaskKey}/form: undefined when the task has no (embedded/linked) form (204). */
+  getUserTaskForm(userTaskKey: string): Item | undefined {
+    const task = this.userTasks.get(userTaskKey);
+    if (task.formKey === undefined) return undefined;
+    const formKey = task.formKey as string;
+    const result = this.forms.find(BigInt(formKey));
+    if (!result) throw notFound(form.name, formKey);
+    return result;
+  }
+
+  /** POST /v2/user-tasks/{userTaskKey}/variables/search (8.8; effective variables of the task) */
+  searchUserTaskVariables(userTaskKey: string, body: unknown, options: VariableSearchOptions = {}): SearchResult {
+    const task = this.db
+      .prepare(`SELECT element_instance_key AS scope, process_instance_key AS pi FROM user_tasks WHERE key = ?`)
+      .get(parseKey('userTaskKey', userTaskKey)) as { scope: number; pi: number } | undefined;
+    if (!task) throw notFound(userTask.name, userTaskKey);
+    return this.userTaskVariables.search(body, {
+      source: { sql: EFFECTIVE_VARIABLES, params: [task.scope, task.pi, task.pi] },
+      truncateValues: options.truncateValues,
+    });
+  }
+
+  /** POST /v2/variables/search[?truncateValues=false] */
+  searchVariables(body: unknown, options: VariableSearchOptions = {}): SearchResult {
+    return this.variables.search(body, options);
+  }
+
+  /** GET /v2/variables/{variableKey}: the full value, no isTruncated */
+  getVariable(variableKey: string): Item {
+    return this.variables.get(variableKey);
+  }
+
+  /** POST /v2/incidents/search */
+  searchIncidents(body: unknown): SearchResult {
+    return this.incidents.search(body);
+  }
+
+  /** POST /v2/process-instances/{processInstanceKey}/incidents/search */
+  searchProcessInstanceIncidents(processInstanceKey: string, body: unknown): SearchResult {
+    const key = parseKey('processInstanceKey', processInstanceKey);
+    if (!this.processInstances.find(key)) throw notFound(processInstance.name, processInstanceKey);
+    return this.incidents.search(body, { where: { sql: 't.process_instance_key = ?', params: [key] } });
+  }
+
+  /** GET /v2/incidents/{incidentKey} */
+  getIncident(incidentKey: string): Item {
+    return this.incidents.get(incidentKey);
+  }
+
+  /** POST /v2/jobs/search */
+  searchJobs(body: unknown): SearchResult {
+    return this.jobs.search(body);
+  }
+
+  /**
+   * A deployed form by key, in the shape of 8.8's FormResult (as GET /v2/user-tasks/{key}/form).
+   * 8.8 has no GET /v2/forms/{formKey}; this serves a route for it if we want one.
+   */
+  getForm(formKey: string): Item {
+    return this.forms.get(formKey);
+  }
+}
