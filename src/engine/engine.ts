@@ -332,32 +332,21 @@ export class Engine implements EngineCommands {
       const deploymentKey = this.store.nextKey();
       const now = this.clock.now();
       this.store.stmt(`INSERT INTO deployments (key, tenant_id, created_at) VALUES (?, ?, ?)`).run(deploymentKey, tenantId, now);
-      const latest = this.store.stmt(
-        `SELECT key, version, checksum, resource_name FROM resources WHERE kind = ? AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`,
-      );
-      const insert = this.store.stmt(
-        `INSERT INTO resources (key, kind, resource_id, name, version, version_tag, resource_name, content, checksum, deployment_key, tenant_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
       const deployments: DeploymentResponse['deployments'] = [];
       const newModels: Array<[number, ProcessModel]> = [];
       for (const p of parsed) {
         if (p.kind === 'process') {
           for (const model of p.models) {
-            const prev = latest.get('process', tenantId, model.processId) as
-              | { key: number; version: number; checksum: string; resource_name: string }
-              | undefined;
-            let key: number;
-            let version: number;
-            if (prev && prev.checksum === p.checksum && prev.resource_name === p.resource.name) {
-              key = prev.key;
-              version = prev.version;
-            } else {
-              key = this.store.nextKey();
-              version = (prev?.version ?? 0) + 1;
-              insert.run(key, 'process', model.processId, model.name ?? null, version, model.versionTag ?? null, p.resource.name, p.xml, p.checksum, deploymentKey, tenantId);
-              newModels.push([key, model]);
-            }
+            const { key, version, created } = this.storeResource(deploymentKey, tenantId, {
+              kind: 'process',
+              id: model.processId,
+              name: model.name ?? null,
+              versionTag: model.versionTag ?? null,
+              resourceName: p.resource.name,
+              content: p.xml,
+              checksum: p.checksum,
+            });
+            if (created) newModels.push([key, model]);
             const processDefinition: DeployedProcess = {
               processDefinitionId: model.processId,
               processDefinitionVersion: version,
@@ -368,19 +357,15 @@ export class Engine implements EngineCommands {
             deployments.push({ processDefinition });
           }
         } else {
-          const prev = latest.get('form', tenantId, p.formId) as
-            | { key: number; version: number; checksum: string; resource_name: string }
-            | undefined;
-          let key: number;
-          let version: number;
-          if (prev && prev.checksum === p.checksum && prev.resource_name === p.resource.name) {
-            key = prev.key;
-            version = prev.version;
-          } else {
-            key = this.store.nextKey();
-            version = (prev?.version ?? 0) + 1;
-            insert.run(key, 'form', p.formId, null, version, null, p.resource.name, p.json, p.checksum, deploymentKey, tenantId);
-          }
+          const { key, version } = this.storeResource(deploymentKey, tenantId, {
+            kind: 'form',
+            id: p.formId,
+            name: null,
+            versionTag: null,
+            resourceName: p.resource.name,
+            content: p.json,
+            checksum: p.checksum,
+          });
           const form: DeployedForm = { formId: p.formId, version, formKey: String(key), resourceName: p.resource.name, tenantId };
           deployments.push({ form });
         }
@@ -390,6 +375,32 @@ export class Engine implements EngineCommands {
       });
       return { deploymentKey: String(deploymentKey), tenantId, deployments };
     });
+  }
+
+  /**
+   * Zeebe's versioning: a resource equal to the latest version (same checksum and resource name) is
+   * that version again; anything else becomes the next version under a new key.
+   */
+  private storeResource(
+    deploymentKey: number,
+    tenantId: string,
+    r: { kind: string; id: string; name: string | null; versionTag: string | null; resourceName: string; content: string; checksum: string },
+  ): { key: number; version: number; created: boolean } {
+    const prev = this.store
+      .stmt(`SELECT key, version, checksum, resource_name FROM resources WHERE kind = ? AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`)
+      .get(r.kind, tenantId, r.id) as { key: number; version: number; checksum: string; resource_name: string } | undefined;
+    if (prev && prev.checksum === r.checksum && prev.resource_name === r.resourceName) {
+      return { key: prev.key, version: prev.version, created: false };
+    }
+    const key = this.store.nextKey();
+    const version = (prev?.version ?? 0) + 1;
+    this.store
+      .stmt(
+        `INSERT INTO resources (key, kind, resource_id, name, version, version_tag, resource_name, content, checksum, deployment_key, tenant_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(key, r.kind, r.id, r.name, version, r.versionTag, r.resourceName, r.content, r.checksum, deploymentKey, tenantId);
+    return { key, version, created: true };
   }
 
   private model(definitionKey: number): ProcessModel {
