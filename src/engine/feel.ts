@@ -5,7 +5,7 @@
  * feel-scala ships and feelin lacks) are added here, and `now()` / `today()` read the engine clock.
  */
 import { randomUUID } from 'node:crypto';
-import { evaluate as feelEvaluate, parseExpression } from '@bpmn-io/feelin';
+import { evaluate as feelEvaluate, parseExpression, parseUnaryTests, unaryTest as feelUnaryTest } from '@bpmn-io/feelin';
 import { DateTime, Duration } from 'luxon';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -66,7 +66,33 @@ export function compile(source: string): CompiledExpression {
   if (text === '') {
     throw new FeelSyntaxError('the expression after "=" is empty');
   }
-  const tree = parseExpression(text, PARSE_CONTEXT, undefined);
+  assertWellFormed(text, parseExpression(text, PARSE_CONTEXT, undefined));
+  return { source, isStatic: false, text };
+}
+
+/** DMN unary tests (an input entry such as `< 5`, `[1..10]`, `"a","b"`, `not("a")`, `? > 3`). */
+export interface CompiledUnaryTests {
+  readonly text: string;
+  /** The tests are one expression that reads the input value `?` (e.g. `? > 3`, `count(?) > 1`). */
+  readonly isInputExpression: boolean;
+}
+
+/** Parses unary tests once. Throws FeelSyntaxError with a position when they are malformed. */
+export function compileUnaryTests(text: string): CompiledUnaryTests {
+  const tree = parseUnaryTests(text, PARSE_CONTEXT, undefined);
+  assertWellFormed(text, tree);
+  let readsInput = false;
+  tree.iterate({
+    enter(node) {
+      if (node.name === '?') readsInput = true;
+    },
+  });
+  return { text, isInputExpression: readsInput && errorPosition(parseExpression(text, PARSE_CONTEXT, undefined)) === undefined };
+}
+
+type ParseTree = ReturnType<typeof parseExpression>;
+
+function errorPosition(tree: ParseTree): number | undefined {
   let errorAt: number | undefined;
   tree.iterate({
     enter(node) {
@@ -75,12 +101,17 @@ export function compile(source: string): CompiledExpression {
       }
     },
   });
+  return errorAt;
+}
+
+function assertWellFormed(text: string, tree: ParseTree): void {
+  const errorAt = errorPosition(tree);
   if (errorAt !== undefined) {
+    const near = text.slice(errorAt, errorAt + 12);
     throw new FeelSyntaxError(
-      `FEEL syntax error at position ${errorAt + 1} in '${text}' (near '${text.slice(errorAt, errorAt + 12)}')`,
+      `FEEL syntax error at position ${errorAt + 1} in '${text}' (${near === '' ? 'the expression ends too early' : `near '${near}'`})`,
     );
   }
-  return { source, isStatic: false, text };
 }
 
 /** Tells whether a value is a FEEL expression (`=...`). */
@@ -174,7 +205,7 @@ function formatWarning(w: { type: string; message: string }): string {
   return `[${w.type}] ${w.message}`;
 }
 
-function typeName(value: unknown): string {
+export function typeName(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string') return 'STRING';
   if (typeof value === 'number') return 'NUMBER';
@@ -186,7 +217,8 @@ function typeName(value: unknown): string {
 }
 
 export interface EvalEnv {
-  variables: Record<string, Json>;
+  /** JSON variables; DMN also passes FEEL values (e.g. a required decision's date result). */
+  variables: Record<string, unknown>;
   now: () => number;
 }
 
@@ -199,17 +231,7 @@ export function evaluate(expr: CompiledExpression, env: EvalEnv, expected: Expec
   if (expr.isStatic) {
     return staticValue(expr, expected);
   }
-  let result: { value: unknown; warnings: { type: string; message: string }[] };
-  try {
-    result = feelEvaluate(expr.text, { ...env.variables, ...extensionFunctions(env.now) });
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new FeelEvaluationError(`Failed to evaluate expression '${expr.text}': ${detail}`, expr.text);
-  }
-  const failure = result.warnings.find((w) => w.type === 'FUNCTION_INVOCATION_FAILURE');
-  if (failure) {
-    throw new FeelEvaluationError(`Failed to evaluate expression '${expr.text}': ${failure.message}`, expr.text);
-  }
+  const result = run(expr.text, () => feelEvaluate(expr.text, { ...env.variables, ...extensionFunctions(env.now) }));
   const value = result.value;
   if (expected !== 'ANY' && typeName(value) !== expected) {
     const warnings = result.warnings.length
@@ -221,6 +243,39 @@ export function evaluate(expr: CompiledExpression, env: EvalEnv, expected: Expec
     );
   }
   return value;
+}
+
+/**
+ * Evaluates unary tests against an input value (`?`), as a DMN input entry is matched: true, false
+ * or null (no match). Runtime failures throw FeelEvaluationError like `evaluate`.
+ */
+export function evaluateUnaryTests(tests: CompiledUnaryTests, input: unknown, env: EvalEnv): unknown {
+  const context = { ...env.variables, ...extensionFunctions(env.now), '?': input };
+  if (tests.isInputExpression) {
+    // feel-scala takes an expression over `?` as a condition: a non-boolean result is null, no match.
+    // feelin would compare that result with the input, so `? > 3` would match a null input.
+    const value = run(tests.text, () => feelEvaluate(tests.text, context)).value;
+    return typeof value === 'boolean' ? value : null;
+  }
+  return run(tests.text, () => feelUnaryTest(tests.text, context)).value;
+}
+
+type FeelResult = { value: unknown; warnings: { type: string; message: string }[] };
+
+/** Runs feelin, turning exceptions and failed function invocations into FeelEvaluationError. */
+function run(text: string, evaluation: () => FeelResult): FeelResult {
+  let result: FeelResult;
+  try {
+    result = evaluation();
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new FeelEvaluationError(`Failed to evaluate expression '${text}': ${detail}`, text);
+  }
+  const failure = result.warnings.find((w) => w.type === 'FUNCTION_INVOCATION_FAILURE');
+  if (failure) {
+    throw new FeelEvaluationError(`Failed to evaluate expression '${text}': ${failure.message}`, text);
+  }
+  return result;
 }
 
 function staticValue(expr: CompiledExpression, expected: ExpectedType): unknown {

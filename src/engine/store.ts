@@ -156,6 +156,46 @@ CREATE INDEX IF NOT EXISTS inc_by_state ON incidents (state);
 CREATE INDEX IF NOT EXISTS inc_by_pi ON incidents (process_instance_key);
 CREATE INDEX IF NOT EXISTS inc_by_element_instance ON incidents (element_instance_key, state);
 
+-- Open event subscriptions: timers, message and signal catches. They close with the element instance
+-- that owns them (element_instance_key); process-level start events have none.
+CREATE TABLE IF NOT EXISTS subscriptions (
+  key INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,                 -- timer | message | signal
+  role TEXT NOT NULL,                 -- self | boundary | event-subprocess | gateway | start
+  element_instance_key INTEGER,
+  process_instance_key INTEGER,
+  process_definition_key INTEGER NOT NULL,
+  process_definition_id TEXT NOT NULL,
+  catch_element_id TEXT NOT NULL,     -- the event (or receive task) the subscription triggers
+  interrupting INTEGER NOT NULL,
+  name TEXT,                          -- message or signal name
+  correlation_key TEXT,
+  due_at INTEGER,                     -- timers
+  repetitions INTEGER,                -- timers: occurrences left after this one (-1 = unbounded)
+  timer TEXT,                         -- timers: the resolved definition, for the next occurrence
+  tenant_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sub_by_owner ON subscriptions (element_instance_key);
+CREATE INDEX IF NOT EXISTS sub_due ON subscriptions (kind, due_at);
+CREATE INDEX IF NOT EXISTS sub_by_name ON subscriptions (kind, name, correlation_key);
+CREATE INDEX IF NOT EXISTS sub_by_definition ON subscriptions (process_definition_key, role);
+
+-- Published messages buffered for their time to live.
+CREATE TABLE IF NOT EXISTS messages (
+  key INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  correlation_key TEXT NOT NULL,
+  message_id TEXT,
+  variables TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  correlated TEXT NOT NULL,           -- JSON list of process ids it already correlated to
+  tenant_id TEXT NOT NULL,
+  published_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS msg_by_name ON messages (name, correlation_key, expires_at);
+CREATE INDEX IF NOT EXISTS msg_expiry ON messages (expires_at);
+
 CREATE TABLE IF NOT EXISTS events (
   position INTEGER PRIMARY KEY AUTOINCREMENT,
   timestamp INTEGER NOT NULL,
@@ -190,9 +230,16 @@ export class Store {
     } else if (Number(version.value) !== SCHEMA_VERSION) {
       throw new Error(`${path}: schema version ${version.value} is not supported (expected ${SCHEMA_VERSION})`);
     }
+    this.ensureColumn('process_instances', 'message_correlation_key', 'TEXT');
     const row = this.db.prepare(`SELECT value FROM meta WHERE name = 'next_key'`).get() as { value: string } | undefined;
     this.nextKeyValue = row ? Number(row.value) : KEY_BASE + 1;
     this.persistKey = this.db.prepare(`INSERT INTO meta (name, value) VALUES ('next_key', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`);
+  }
+
+  /** Adds a column that a newer version needs to a table created by an older one. */
+  private ensureColumn(table: string, column: string, type: string): void {
+    const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
   }
 
   /**

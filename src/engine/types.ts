@@ -18,7 +18,28 @@ export interface DeploymentResponse {
   deployments: Array<
     | { processDefinition: DeployedProcess }
     | { form: DeployedForm }
+    | { decisionDefinition: DeployedDecision }
+    | { decisionRequirements: DeployedDecisionRequirements }
   >;
+}
+
+export interface DeployedDecision {
+  decisionDefinitionId: string;
+  version: number;
+  name: string;
+  tenantId: string;
+  decisionRequirementsId: string;
+  decisionDefinitionKey: string;
+  decisionRequirementsKey: string;
+}
+
+export interface DeployedDecisionRequirements {
+  decisionRequirementsId: string;
+  version: number;
+  decisionRequirementsName: string;
+  tenantId: string;
+  resourceName: string;
+  decisionRequirementsKey: string;
 }
 
 export interface DeployedProcess {
@@ -109,6 +130,77 @@ export interface UserTaskChangeset {
   priority?: number | null;
 }
 
+export interface PublishMessageRequest {
+  name: string;
+  correlationKey?: string;
+  timeToLive?: number;
+  messageId?: string;
+  variables?: Variables;
+  tenantId?: string;
+}
+
+export interface PublishMessageResponse {
+  messageKey: string;
+  tenantId: string;
+}
+
+export interface CorrelateMessageRequest {
+  name: string;
+  correlationKey?: string;
+  variables?: Variables;
+  tenantId?: string;
+}
+
+export interface CorrelateMessageResponse {
+  messageKey: string;
+  tenantId: string;
+  processInstanceKey: string;
+}
+
+export interface BroadcastSignalRequest {
+  signalName: string;
+  variables?: Variables;
+  tenantId?: string;
+}
+
+export interface BroadcastSignalResponse {
+  signalKey: string;
+  tenantId: string;
+}
+
+export interface EvaluateDecisionRequest {
+  decisionDefinitionId?: string;
+  decisionDefinitionKey?: string;
+  variables?: Variables;
+  tenantId?: string;
+}
+
+/** Camunda 8.8's EvaluateDecisionResult: every value (output, inputValue, outputValue) a JSON string. */
+export interface EvaluateDecisionResponse {
+  decisionDefinitionId: string;
+  decisionDefinitionName: string;
+  decisionDefinitionVersion: number;
+  decisionRequirementsId: string;
+  output: string;
+  failedDecisionDefinitionId?: string;
+  failureMessage?: string;
+  tenantId: string;
+  decisionDefinitionKey: string;
+  decisionRequirementsKey: string;
+  decisionInstanceKey: string;
+  evaluatedDecisions: Array<{
+    decisionDefinitionId: string;
+    decisionDefinitionName: string;
+    decisionDefinitionVersion: number;
+    decisionDefinitionType: string;
+    output: string;
+    tenantId: string;
+    decisionDefinitionKey: string;
+    matchedRules: Array<{ ruleId: string; ruleIndex: number; evaluatedOutputs: Array<{ outputId: string; outputName: string; outputValue: string }> }>;
+    evaluatedInputs: Array<{ inputId: string; inputName: string; inputValue: string }>;
+  }>;
+}
+
 /** The write side of the engine. Every method is one command in one transaction. */
 export interface EngineCommands {
   deploy(resources: DeployResource[], tenantId?: string): Promise<DeploymentResponse>;
@@ -127,4 +219,11 @@ export interface EngineCommands {
   completeUserTask(userTaskKey: string, variables?: Variables): void;
   setVariables(elementInstanceKey: string, variables: Variables, local?: boolean): void;
   resolveIncident(incidentKey: string): void;
+  publishMessage(request: PublishMessageRequest): PublishMessageResponse;
+  correlateMessage(request: CorrelateMessageRequest): CorrelateMessageResponse;
+  broadcastSignal(request: BroadcastSignalRequest): BroadcastSignalResponse;
+  evaluateDecision(request: EvaluateDecisionRequest): EvaluateDecisionResponse;
+  /** Pins the engine clock (epoch ms); due timers fire at once. */
+  pinClock(timestamp: number): void;
+  resetClock(): void;
 }

@@ -199,6 +199,41 @@ export const completeUserTaskBody = z
 // ---------------------------------------------------------------------------------------------
 // Turning zod issues into one readable detail line
 
+export const publishMessageBody = z.strictObject({
+  name: z.string().min(1, 'must not be empty'),
+  correlationKey: z.string().optional(),
+  timeToLive: z.int().min(0).optional(),
+  messageId: z.string().optional(),
+  variables: variables.optional(),
+  tenantId: tenantId.optional(),
+});
+
+export const correlateMessageBody = z.strictObject({
+  name: z.string().min(1, 'must not be empty'),
+  correlationKey: z.string().optional(),
+  variables: variables.optional(),
+  tenantId: tenantId.optional(),
+});
+
+export const broadcastSignalBody = z.strictObject({
+  signalName: z.string().min(1, 'must not be empty'),
+  variables: variables.optional(),
+  tenantId: tenantId.optional(),
+});
+
+export const pinClockBody = z.strictObject({ timestamp: z.int().min(0) });
+
+export const evaluateDecisionBody = z
+  .strictObject({
+    decisionDefinitionId: z.string().min(1).optional(),
+    decisionDefinitionKey: key.optional(),
+    variables: variables.optional(),
+    tenantId: tenantId.optional(),
+  })
+  .refine((b) => (b.decisionDefinitionId === undefined) !== (b.decisionDefinitionKey === undefined), {
+    message: 'exactly one of decisionDefinitionId and decisionDefinitionKey is required',
+  });
+
 const article = (noun: string): string => (/^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`);
 
 const EXPECTED: Record<string, string> = {

@@ -12,6 +12,11 @@ import { HttpProblem, invalidArgument, problemErrorHandler, sendProblem } from '
 import {
   activateJobsBody,
   assertDefaultTenant,
+  broadcastSignalBody,
+  correlateMessageBody,
+  evaluateDecisionBody,
+  pinClockBody,
+  publishMessageBody,
   assignUserTaskBody,
   completeJobBody,
   completeUserTaskBody,
@@ -55,6 +60,7 @@ export interface QueriesLike {
   getIncident(key: string): Awaitable<unknown>;
   searchJobs(body: unknown): Awaitable<unknown>;
   getForm(key: string): Awaitable<unknown>;
+  searchProcessInstanceIncidents(processInstanceKey: string, body: unknown): Awaitable<unknown>;
 }
 
 export interface V2Deps {
@@ -321,6 +327,31 @@ export function createV2Router(deps: V2Deps): Router {
     // Incidents
     route('post', '/incidents/search', 'json', ({ body }) => queries.searchIncidents(body ?? {})),
     route('get', '/incidents/:incidentKey', undefined, ({ key }) => queries.getIncident(key)),
+    route('post', '/messages/publication', publishMessageBody, ({ body: b }) => {
+      assertDefaultTenant('Publish Message', b.tenantId);
+      return engine.publishMessage(b);
+    }),
+    route('post', '/messages/correlation', correlateMessageBody, ({ body: b }) => {
+      assertDefaultTenant('Correlate Message', b.tenantId);
+      return engine.correlateMessage(b);
+    }),
+    route('post', '/signals/broadcast', broadcastSignalBody, ({ body: b }) => {
+      assertDefaultTenant('Broadcast Signal', b.tenantId);
+      return engine.broadcastSignal(b);
+    }),
+    route('put', '/clock', pinClockBody, ({ body }) => {
+      engine.pinClock(body.timestamp);
+    }),
+    route('post', '/clock/reset', operationReferenceBody, () => {
+      engine.resetClock();
+    }),
+    route('post', '/decision-definitions/evaluation', evaluateDecisionBody, ({ body: b }) => {
+      assertDefaultTenant('Evaluate Decision', b.tenantId);
+      return engine.evaluateDecision(b);
+    }),
+    route('post', '/process-instances/:processInstanceKey/incidents/search', 'json', ({ key, body }) =>
+      queries.searchProcessInstanceIncidents(key, body ?? {}),
+    ),
     route('post', '/incidents/:incidentKey/resolution', operationReferenceBody, ({ key }) => {
       engine.resolveIncident(key);
     }),

@@ -8,3 +8,13 @@ declare module 'bpmn-moddle' {
     ): Promise<{ rootElement: unknown; warnings: Array<{ message: string }>; references: unknown[] }>;
   }
 }
+
+declare module 'dmn-moddle' {
+  export class DmnModdle {
+    constructor(packages?: Record<string, unknown>);
+    fromXML(
+      xml: string,
+      typeName?: string,
+    ): Promise<{ rootElement: unknown; warnings: Array<{ message: string }>; references: unknown[] }>;
+  }
+}

@@ -81,7 +81,7 @@ describe('deployment', () => {
       'with-timer',
       [
         { id: 'start', kind: 'start' },
-        { id: 'wait', kind: 'throw', body: '<bpmn:escalationEventDefinition />' },
+        { id: 'wait', kind: 'throw', body: '<bpmn:compensateEventDefinition />' },
         { id: 'end', kind: 'end' },
       ],
       [
@@ -97,7 +97,7 @@ describe('deployment', () => {
       .catch((e) => e);
     expect(r.statusCode).toBe(400);
     expect(r.detail).toContain('wait');
-    expect(r.detail).toMatch(/EscalationEventDefinition.*not supported/);
+    expect(r.detail).toMatch(/compensation events are not supported/);
     const defs = await h.http('POST', '/v2/process-definitions/search', { filter: { processDefinitionId: 'fine-but-not-deployed' } });
     expect(defs.body.items).toHaveLength(0);
   });

@@ -18,7 +18,7 @@ describe('BPMN model', () => {
       'm.bpmn',
     );
     expect(model!.processId).toBe('p');
-    expect(model!.startEventId).toBe('start');
+    expect(model!.nodes.get('p')!.scope!.noneStartId).toBe('start');
     const t = model!.nodes.get('t')!;
     expect(t.type).toBe('SERVICE_TASK');
     expect(t.job!.type.isStatic).toBe(false);
@@ -27,13 +27,14 @@ describe('BPMN model', () => {
   });
 
   it('rejects unsupported event definitions, naming the element', async () => {
-    const msg = await reject(line([{ id: 'timer', kind: 'throw', body: '<bpmn:signalEventDefinition />' }]));
-    expect(msg).toContain('- Element: timer');
-    expect(msg).toMatch(/SignalEventDefinition on IntermediateThrowEvent is not supported yet/);
+    const msg = await reject(line([{ id: 'comp', kind: 'throw', body: '<bpmn:compensateEventDefinition />' }]));
+    expect(msg).toContain('- Element: comp');
+    expect(msg).toMatch(/compensation events are not supported/);
   });
 
   it('rejects multi-instance, execution listeners and job-worker user tasks', async () => {
-    expect(await reject(line([{ id: 'mi', kind: 'service', ext: job('x'), body: '<bpmn:multiInstanceLoopCharacteristics />' }]))).toContain('multi-instance');
+    expect(await reject(line([{ id: 'mi', kind: 'service', ext: job('x'), body: '<bpmn:multiInstanceLoopCharacteristics />' }]))).toContain('inputCollection');
+    expect(await reject(line([{ id: 'loop', kind: 'service', ext: job('x'), body: '<bpmn:standardLoopCharacteristics />' }]))).toContain('standard loops are not supported');
     expect(await reject(line([{ id: 'el', kind: 'service', ext: job('x') + '<zeebe:executionListeners><zeebe:executionListener eventType="start" type="l" /></zeebe:executionListeners>' }]))).toContain('execution listeners');
     expect(await reject(line([{ id: 'ut', kind: 'user' }]))).toContain('zeebe:userTask');
   });

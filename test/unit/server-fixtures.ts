@@ -25,6 +25,12 @@ export const fakeEngine = (): Fake<EngineCommands> => ({
   completeUserTask: vi.fn(),
   setVariables: vi.fn(),
   resolveIncident: vi.fn(),
+  publishMessage: vi.fn(),
+  correlateMessage: vi.fn(),
+  broadcastSignal: vi.fn(),
+  evaluateDecision: vi.fn(),
+  pinClock: vi.fn(),
+  resetClock: vi.fn(),
 });
 
 export const fakeQueries = (): Fake<QueriesLike> => ({
@@ -43,6 +49,7 @@ export const fakeQueries = (): Fake<QueriesLike> => ({
   getVariable: vi.fn(),
   searchIncidents: vi.fn(),
   getIncident: vi.fn(),
+  searchProcessInstanceIncidents: vi.fn(),
   searchJobs: vi.fn(),
   getForm: vi.fn(),
 });
