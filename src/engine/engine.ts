@@ -1220,8 +1220,7 @@ export class Engine implements EngineCommands {
     this.setLocalVariable(body.key, body.process_instance_key, body.process_definition_id, body.tenant_id, mi.outputCollection, list);
   }
 
-  private multiInstanceCounters(body: ElementRow): Record<string, number> {
-    const mi = this.runtime(body).multiInstance!;
+  private multiInstanceCounters(body: ElementRow, mi: NonNullable<Runtime['multiInstance']>): Record<string, number> {
     const active = (this.store.stmt(`SELECT COUNT(*) AS n FROM element_instances WHERE flow_scope_key = ? AND state IN ('ACTIVATING', 'ACTIVATED', 'COMPLETING')`).get(body.key) as { n: number }).n;
     return { numberOfInstances: mi.items.length, numberOfActiveInstances: active, numberOfCompletedInstances: mi.completed, numberOfTerminatedInstances: 0 };
   }
@@ -1233,7 +1232,7 @@ export class Engine implements EngineCommands {
     if (def.completionCondition) {
       let done: unknown;
       try {
-        done = evaluate(def.completionCondition, { variables: { ...this.visibleVariables(body.key), ...this.multiInstanceCounters(body) }, now: () => this.clock.now() }, 'BOOLEAN');
+        done = evaluate(def.completionCondition, { variables: { ...this.visibleVariables(body.key), ...this.multiInstanceCounters(body, mi) }, now: () => this.clock.now() }, 'BOOLEAN');
       } catch (err) {
         if (err instanceof FeelEvaluationError) {
           // The body stays active with an incident; resolving re-evaluates by completing it again.
@@ -1351,9 +1350,11 @@ export class Engine implements EngineCommands {
   private trigger(sub: SubscriptionRow, variables: Variables): void {
     const model = this.model(sub.process_definition_key);
     const catchNode = model.nodes.get(sub.catch_element_id)!;
-    const recurring = sub.kind === 'timer' && sub.repetitions !== null && sub.repetitions !== 0 && (sub.role === 'start' || !sub.interrupting);
-    if (recurring) this.rescheduleTimer(sub);
-    else this.store.stmt(`DELETE FROM subscriptions WHERE key = ?`).run(sub.key);
+    // Non-interrupting boundary events and event subprocesses keep listening (timers: while the
+    // cycle lasts); so do start events of processes.
+    const keepsListening = sub.role === 'start' || (!sub.interrupting && (sub.role === 'boundary' || sub.role === 'event-subprocess'));
+    if (sub.kind === 'timer' && keepsListening && sub.repetitions !== null && sub.repetitions !== 0) this.rescheduleTimer(sub);
+    else if (sub.kind === 'timer' || !keepsListening) this.store.stmt(`DELETE FROM subscriptions WHERE key = ?`).run(sub.key);
 
     if (sub.role === 'start') {
       const def = this.store.stmt(`SELECT * FROM resources WHERE key = ?`).get(sub.process_definition_key) as DefinitionRow;

@@ -4,14 +4,38 @@
  */
 export interface El {
   id: string;
-  kind: 'start' | 'end' | 'service' | 'send' | 'user' | 'script' | 'manual' | 'task' | 'xor' | 'and' | 'throw';
+  kind:
+    | 'start'
+    | 'end'
+    | 'service'
+    | 'send'
+    | 'user'
+    | 'script'
+    | 'manual'
+    | 'task'
+    | 'xor'
+    | 'and'
+    | 'or'
+    | 'events'
+    | 'throw'
+    | 'catch'
+    | 'boundary'
+    | 'receive'
+    | 'call'
+    | 'rule'
+    | 'sub'
+    | 'eventSub';
   name?: string;
   /** zeebe extension XML placed inside <bpmn:extensionElements>. */
   ext?: string;
   /** Extra attributes on the element, e.g. `default="f3"`. */
   attrs?: string;
-  /** Raw child XML (e.g. an event definition) to test rejections. */
+  /** Raw child XML: an event definition, loop characteristics … */
   body?: string;
+  /** Boundary events: the activity they sit on. */
+  attachedTo?: string;
+  /** Subprocesses: what is inside. */
+  inner?: { elements: El[]; flows: Flow[] };
 }
 
 export interface Flow {
@@ -32,19 +56,31 @@ const TAG: Record<El['kind'], string> = {
   task: 'task',
   xor: 'exclusiveGateway',
   and: 'parallelGateway',
+  or: 'inclusiveGateway',
+  events: 'eventBasedGateway',
   throw: 'intermediateThrowEvent',
+  catch: 'intermediateCatchEvent',
+  boundary: 'boundaryEvent',
+  receive: 'receiveTask',
+  call: 'callActivity',
+  rule: 'businessRuleTask',
+  sub: 'subProcess',
+  eventSub: 'subProcess',
 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function bpmn(processId: string, elements: El[], flows: Flow[]): string {
+function elementsXml(elements: El[], flows: Flow[]): string {
   const els = elements
     .map((e) => {
       const tag = TAG[e.kind];
       const ext = e.ext ? `<bpmn:extensionElements>${e.ext}</bpmn:extensionElements>` : '';
       const inc = flows.filter((f) => f.to === e.id).map((f) => `<bpmn:incoming>${f.id}</bpmn:incoming>`).join('');
       const out = flows.filter((f) => f.from === e.id).map((f) => `<bpmn:outgoing>${f.id}</bpmn:outgoing>`).join('');
-      return `<bpmn:${tag} id="${e.id}" name="${esc(e.name ?? e.id)}" ${e.attrs ?? ''}>${ext}${inc}${out}${e.body ?? ''}</bpmn:${tag}>`;
+      const attached = e.attachedTo ? ` attachedToRef="${e.attachedTo}"` : '';
+      const triggered = e.kind === 'eventSub' ? ' triggeredByEvent="true"' : '';
+      const inner = e.inner ? elementsXml(e.inner.elements, e.inner.flows) : '';
+      return `<bpmn:${tag} id="${e.id}" name="${esc(e.name ?? e.id)}"${attached}${triggered} ${e.attrs ?? ''}>${ext}${inc}${out}${e.body ?? ''}${inner}</bpmn:${tag}>`;
     })
     .join('\n');
   const fls = flows
@@ -54,13 +90,41 @@ export function bpmn(processId: string, elements: El[], flows: Flow[]): string {
         : `<bpmn:sequenceFlow id="${f.id}" sourceRef="${f.from}" targetRef="${f.to}" />`,
     )
     .join('\n');
+  return `${els}\n${fls}`;
+}
+
+/**
+ * A BPMN document with one executable process. `roots` are extra root elements (messages, errors,
+ * signals, escalations) that events reference.
+ */
+export function bpmn(processId: string, elements: El[], flows: Flow[], roots = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="defs_${processId}" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0">
 <bpmn:process id="${processId}" name="${processId}" isExecutable="true">
-${els}
-${fls}
+${elementsXml(elements, flows)}
 </bpmn:process>
+${roots}
 </bpmn:definitions>`;
+}
+
+/** A message with a correlation key (FEEL) for `messageRef`. */
+export const message = (id: string, name: string, correlationKey?: string) =>
+  `<bpmn:message id="${id}" name="${esc(name)}">${
+    correlationKey ? `<bpmn:extensionElements><zeebe:subscription correlationKey="${esc(correlationKey)}" /></bpmn:extensionElements>` : ''
+  }</bpmn:message>`;
+
+export const timer = (kind: 'timeDate' | 'timeDuration' | 'timeCycle', value: string) =>
+  `<bpmn:timerEventDefinition><bpmn:${kind} xsi:type="bpmn:tFormalExpression">${esc(value)}</bpmn:${kind}></bpmn:timerEventDefinition>`;
+
+/** A linear chain of elements joined by flows f1, f2, …; returns elements and flows. */
+export function chain(...elements: El[]): { elements: El[]; flows: Flow[] } {
+  const flows: Flow[] = [];
+  for (let i = 1; i < elements.length; i++) {
+    const from = elements[i - 1]!;
+    const to = elements[i]!;
+    flows.push({ id: `f_${from.id}_${to.id}`, from: from.id, to: to.id });
+  }
+  return { elements, flows };
 }
 
 /** A zeebe:taskDefinition extension. */
