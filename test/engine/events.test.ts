@@ -549,3 +549,76 @@ describe('gateways and links', () => {
     expect(await completed(pi.processInstanceKey)).toEqual(expect.arrayContaining(['goTo', 'landing', 'end']));
   });
 });
+
+describe('cancellation and event subprocesses', () => {
+  it('closes subscriptions and jobs of a cancelled instance, down into its subprocess', async () => {
+    await pin(T0);
+    const xml = bpmn(
+      'cancel-subs',
+      [
+        { id: 'start', kind: 'start' },
+        {
+          id: 'sub',
+          kind: 'sub',
+          inner: chain({ id: 'ss', kind: 'start' }, { id: 'wait', kind: 'receive', attrs: 'messageRef="m_c"' }, { id: 'se', kind: 'end' }),
+        },
+        { id: 'end', kind: 'end' },
+        { id: 'late', kind: 'boundary', attachedTo: 'sub', body: timer('timeDuration', 'PT1H') },
+        serviceEl('late-work'),
+      ],
+      [
+        { id: 'f1', from: 'start', to: 'sub' },
+        { id: 'f2', from: 'sub', to: 'end' },
+        { id: 'f3', from: 'late', to: 'late-work' },
+      ],
+      message('m_c', 'cancel-me', '=k'),
+    );
+    await deploy('cancel-subs.bpmn', xml);
+    const pi = await start('cancel-subs', { k: 'K1' });
+    expect(await active(pi.processInstanceKey)).toEqual(['sub', 'wait']);
+    await h.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
+    expect((await h.http('POST', '/v2/messages/correlation', { name: 'cancel-me', correlationKey: 'K1' })).status).toBe(404);
+    await pin(T0 + 2 * 3_600_000);
+    expect((await activate('late-work')).filter((j) => j.processInstanceKey === pi.processInstanceKey)).toHaveLength(0);
+    expect(await active(pi.processInstanceKey)).toEqual([]);
+    expect(await state(pi.processInstanceKey)).toBe('TERMINATED');
+  });
+
+  it('catches a job error in an error event subprocess of the process, and a timer event subprocess runs beside the work', async () => {
+    await pin(T0);
+    const xml = bpmn(
+      'esp-error',
+      [
+        { id: 'start', kind: 'start' },
+        serviceEl('risky'),
+        { id: 'end', kind: 'end' },
+        {
+          id: 'onError',
+          kind: 'eventSub',
+          inner: chain({ id: 'es', kind: 'start', body: '<bpmn:errorEventDefinition errorRef="e_fraud" />' }, serviceEl('handle-fraud'), { id: 'ee', kind: 'end' }),
+        },
+        {
+          id: 'reminder',
+          kind: 'eventSub',
+          inner: chain({ id: 'ts', kind: 'start', attrs: 'isInterrupting="false"', body: timer('timeDuration', 'P1D') }, serviceEl('remind-hr'), { id: 'te', kind: 'end' }),
+        },
+      ],
+      [
+        { id: 'f1', from: 'start', to: 'risky' },
+        { id: 'f2', from: 'risky', to: 'end' },
+      ],
+      '<bpmn:error id="e_fraud" name="fraud" errorCode="FRAUD" />',
+    );
+    await deploy('esp-error.bpmn', xml);
+    const pi = await start('esp-error');
+    await pin(T0 + 86_400_000);
+    expect(await active(pi.processInstanceKey)).toEqual(['remind-hr', 'reminder', 'risky']);
+    const [j] = (await activate('risky')).filter((x) => x.processInstanceKey === pi.processInstanceKey);
+    await h.client.errorJob({ jobKey: j!.jobKey, errorCode: 'FRAUD', errorMessage: '材料造假', variables: { evidence: 'x' } });
+    expect(await active(pi.processInstanceKey)).toEqual(['handle-fraud', 'onError']);
+    const [handler] = (await activate('handle-fraud')).filter((x) => x.processInstanceKey === pi.processInstanceKey);
+    expect(handler!.variables).toMatchObject({ evidence: 'x' });
+    await h.client.completeJob({ jobKey: handler!.jobKey, variables: {} });
+    expect(await state(pi.processInstanceKey)).toBe('COMPLETED');
+  });
+});

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serviceChain } from '../support/bpmn.js';
+import { bpmn, chain, serviceChain, timer } from '../support/bpmn.js';
 import { restClient } from '../support/harness.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -73,5 +73,45 @@ describe('kill -9 and restart', () => {
 
     second.child.kill('SIGTERM');
     expect(await exited(second.child)).toBe(0);
+  }, 60_000);
+
+  it('keeps timers across a crash: a pinned clock stays pinned, and a timer due while down fires at start', async () => {
+    const first = await startChild();
+    let client = restClient(first.url);
+    const put = (url: string, ms: number) =>
+      fetch(`${url}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: ms }) });
+    const stateOf = async (url: string, key: string) => ((await fetch(`${url}/v2/process-instances/${key}`).then((r) => r.json())) as { state: string }).state;
+    const { elements, flows } = chain({ id: 'start', kind: 'start' }, { id: 'wait', kind: 'catch', body: timer('timeDuration', 'PT1H') }, { id: 'end', kind: 'end' });
+    await client.deployResources([{ name: 'sleepy.bpmn', content: bpmn('sleepy', elements, flows) }]);
+    const t0 = Date.parse('2026-09-28T02:00:00Z');
+    expect((await put(first.url, t0)).status).toBe(204);
+    const pinned = await client.createProcessInstance({ processDefinitionId: 'sleepy', variables: {} });
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+
+    const second = await startChild();
+    client = restClient(second.url);
+    expect(await stateOf(second.url, pinned.processInstanceKey)).toBe('ACTIVE');
+    expect((await put(second.url, t0 + 3_600_000)).status).toBe(204);
+    expect(await stateOf(second.url, pinned.processInstanceKey)).toBe('COMPLETED');
+
+    // Back on real time: a 1-second timer falls due while the engine is down.
+    expect((await fetch(`${second.url}/v2/clock/reset`, { method: 'POST' })).status).toBe(204);
+    const quick = chain({ id: 'start', kind: 'start' }, { id: 'wait', kind: 'catch', body: timer('timeDuration', 'PT1S') }, { id: 'end', kind: 'end' });
+    await client.deployResources([{ name: 'quick.bpmn', content: bpmn('quick', quick.elements, quick.flows) }]);
+    const real = await client.createProcessInstance({ processDefinitionId: 'quick', variables: {} });
+    second.child.kill('SIGKILL');
+    await exited(second.child);
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    const third = await startChild();
+    let s = '';
+    for (let i = 0; i < 100 && s !== 'COMPLETED'; i++) {
+      s = await stateOf(third.url, real.processInstanceKey);
+      if (s !== 'COMPLETED') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(s).toBe('COMPLETED');
+    third.child.kill('SIGTERM');
+    expect(await exited(third.child)).toBe(0);
   }, 60_000);
 });
