@@ -51,7 +51,7 @@ async function completeJob(type: string, pi: string, variables: Record<string, u
   const jobs = await activate(type);
   const j = jobs.find((x) => x.processInstanceKey === pi);
   expect(j, `a '${type}' job for ${pi}`).toBeDefined();
-  await h.client.completeJob({ jobKey: j!.jobKey, variables });
+  await h.client.completeJob({ jobKey: j!.jobKey, variables: variables as never });
   return j!;
 }
 
