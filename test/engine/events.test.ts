@@ -277,6 +277,37 @@ describe('signals', () => {
   });
 });
 
+describe('signal throw', () => {
+  it('broadcasts from an intermediate signal throw event and an end event, interrupting a boundary', async () => {
+    const roots = '<bpmn:signal id="s_halt" name="halt-review" />';
+    const waiter = bpmn(
+      'sig-waiter',
+      [
+        { id: 'start', kind: 'start' },
+        userTaskEl('review'),
+        { id: 'end', kind: 'end' },
+        { id: 'halted', kind: 'boundary', attachedTo: 'review', body: '<bpmn:signalEventDefinition signalRef="s_halt" />' },
+        { id: 'endH', kind: 'end' },
+      ],
+      [
+        { id: 'f1', from: 'start', to: 'review' },
+        { id: 'f2', from: 'review', to: 'end' },
+        { id: 'f3', from: 'halted', to: 'endH' },
+      ],
+      roots,
+    );
+    await deploy('sig-waiter.bpmn', waiter);
+    const thrower = chain({ id: 'start', kind: 'start' }, { id: 'shout', kind: 'throw', body: '<bpmn:signalEventDefinition signalRef="s_halt" />' }, { id: 'end', kind: 'end' });
+    await deploy('sig-thrower.bpmn', bpmn('sig-thrower', thrower.elements, thrower.flows, roots));
+    const w = await start('sig-waiter');
+    expect(await userTask(w.processInstanceKey)).toBeDefined();
+    const t = await start('sig-thrower');
+    expect(await state(t.processInstanceKey)).toBe('COMPLETED');
+    expect(await state(w.processInstanceKey)).toBe('COMPLETED');
+    expect(await completed(w.processInstanceKey)).toContain('endH');
+  });
+});
+
 describe('errors, escalations and termination', () => {
   const errors = '<bpmn:error id="e_inel" name="ineligible" errorCode="INELIGIBLE" /><bpmn:error id="e_any" name="any" />';
 
