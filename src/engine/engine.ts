@@ -797,12 +797,18 @@ export class Engine implements EngineCommands {
     return row.state === 'ACTIVATING' || row.state === 'ACTIVATED' || row.state === 'COMPLETING';
   }
 
-  /** Runs a step body; an IncidentRaised parks the element in an incident instead of failing the command. */
+  /**
+   * Runs a step body in a savepoint; an IncidentRaised undoes what the step had written (state,
+   * subscriptions, jobs, queued steps) and parks the element in an incident instead of failing the
+   * command, so resolving the incident re-runs the step from a clean start.
+   */
   private guarded(row: ElementRow, step: IncidentStep, body: () => void): void {
+    const agendaLength = this.agenda.length;
     try {
-      body();
+      this.store.db.transaction(body)();
     } catch (err) {
       if (err instanceof IncidentRaised) {
+        this.agenda.length = agendaLength;
         this.raiseIncident(row, err.errorType, err.message, step, null);
         return;
       }
@@ -1599,13 +1605,10 @@ export class Engine implements EngineCommands {
     const found = this.findCatch(thrower, 'error', code, available);
     if (!found) {
       const where = available.length > 0 ? ` Available error events are [${available.join(', ')}]` : ' No error events are available in the scope.';
-      this.raiseIncident(
-        thrower,
-        'UNHANDLED_ERROR_EVENT',
-        `Expected to throw an error event with the code '${code}'${message ? ` with message '${message}'` : ''}, but it was not caught.${where}`,
-        jobKey === null ? 'ACTIVATE' : 'JOB',
-        jobKey,
-      );
+      const text = `Expected to throw an error event with the code '${code}'${message ? ` with message '${message}'` : ''}, but it was not caught.${where}`;
+      // An error end event re-throws when its incident is resolved; a job's error makes the job workable again.
+      if (jobKey === null) throw new IncidentRaised('UNHANDLED_ERROR_EVENT', text);
+      this.raiseIncident(thrower, 'UNHANDLED_ERROR_EVENT', text, 'JOB', jobKey);
       return;
     }
     this.catchAt(found, variables);

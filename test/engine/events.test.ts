@@ -653,3 +653,47 @@ describe('cancellation and event subprocesses', () => {
     expect(await state(pi.processInstanceKey)).toBe('COMPLETED');
   });
 });
+
+describe('incidents on events', () => {
+  it('parks an uncaught error end event in an incident and re-throws it on resolution', async () => {
+    const roots = '<bpmn:error id="e_x" name="x" errorCode="X" />';
+    const xml = bpmn(
+      'err-end',
+      [
+        { id: 'start', kind: 'start' },
+        {
+          id: 'sub',
+          kind: 'sub',
+          inner: chain({ id: 'ss', kind: 'start' }, { id: 'boom', kind: 'end', body: '<bpmn:errorEventDefinition errorRef="e_x" />' }),
+        },
+        { id: 'end', kind: 'end' },
+      ],
+      [
+        { id: 'f1', from: 'start', to: 'sub' },
+        { id: 'f2', from: 'sub', to: 'end' },
+      ],
+      roots,
+    );
+    await deploy('err-end.bpmn', xml);
+    const pi = await start('err-end');
+    const [incident] = await incidents(pi.processInstanceKey);
+    expect(incident).toMatchObject({ errorType: 'UNHANDLED_ERROR_EVENT', elementId: 'boom' });
+    expect((await h.http('POST', `/v2/incidents/${incident.incidentKey}/resolution`)).status).toBe(204);
+    const [again] = await incidents(pi.processInstanceKey);
+    expect(again.incidentKey).not.toBe(incident.incidentKey);
+    expect(again.elementId).toBe('boom');
+  });
+
+  it('parks a receive task whose correlation key cannot be evaluated, and opens the subscription once fixed', async () => {
+    const { elements: els, flows } = chain({ id: 'start', kind: 'start' }, { id: 'wait', kind: 'receive', attrs: 'messageRef="m_k"' }, { id: 'end', kind: 'end' });
+    await deploy('bad-key.bpmn', bpmn('bad-key', els, flows, message('m_k', 'keyed', '=order.id')));
+    const pi = await start('bad-key', {});
+    const [incident] = await incidents(pi.processInstanceKey);
+    expect(incident.errorType).toBe('EXTRACT_VALUE_ERROR');
+    expect(incident.errorMessage).toContain('correlation key');
+    await h.http('PUT', `/v2/element-instances/${pi.processInstanceKey}/variables`, { variables: { order: { id: 'O-7' } } });
+    expect((await h.http('POST', `/v2/incidents/${incident.incidentKey}/resolution`)).status).toBe(204);
+    expect((await h.http('POST', '/v2/messages/correlation', { name: 'keyed', correlationKey: 'O-7' })).status).toBe(200);
+    expect(await state(pi.processInstanceKey)).toBe('COMPLETED');
+  });
+});
