@@ -6,6 +6,7 @@
  * a tree of scopes, and variables follow Zeebe's propagation rules.
  */
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { Clock } from './clock.js';
 import { EngineError, notFound } from './errors.js';
@@ -976,7 +977,7 @@ export class Engine implements EngineCommands {
       if (body) {
         this.collectMultiInstanceOutput(row, body, node);
         this.setState(key, 'COMPLETED');
-        this.onInnerInstanceCompleted(body, node);
+        this.onInnerInstanceCompleted(body, node, row);
         return;
       }
       this.setState(key, 'COMPLETED');
@@ -1211,6 +1212,10 @@ export class Engine implements EngineCommands {
     const set = (name: string, value: Json) => this.setLocalVariable(key, body.process_instance_key, body.process_definition_id, body.tenant_id, name, value);
     if (node.multiInstance!.inputElement) set(node.multiInstance!.inputElement, runtime.multiInstance!.items[index - 1] ?? null);
     set('loopCounter', index);
+    // As Zeebe: an outputElement that names a variable exists locally (null) in each inner instance,
+    // so what a worker returns under that name stays with its own instance.
+    const outputElement = node.multiInstance!.outputElement;
+    if (outputElement && /^[A-Za-z_$][\w$]*$/.test(outputElement.text)) set(outputElement.text, null);
     this.agenda.push({ kind: 'activate', key });
   }
 
@@ -1231,14 +1236,15 @@ export class Engine implements EngineCommands {
     return { numberOfInstances: mi.items.length, numberOfActiveInstances: active, numberOfCompletedInstances: mi.completed, numberOfTerminatedInstances: 0 };
   }
 
-  private onInnerInstanceCompleted(body: ElementRow, node: FlowNode): void {
+  /** After an inner instance completed: the completion condition (in that instance's scope, as Zeebe), then the next instance or the body's completion. */
+  private onInnerInstanceCompleted(body: ElementRow, node: FlowNode, inner: ElementRow): void {
     const runtime = this.updateRuntime(body.key, (r) => (r.multiInstance!.completed += 1));
     const mi = runtime.multiInstance!;
     const def = node.multiInstance!;
     if (def.completionCondition) {
       let done: unknown;
       try {
-        done = evaluate(def.completionCondition, { variables: { ...this.visibleVariables(body.key), ...this.multiInstanceCounters(body, mi) }, now: () => this.clock.now() }, 'BOOLEAN');
+        done = evaluate(def.completionCondition, { variables: { ...this.visibleVariables(inner.key), ...this.multiInstanceCounters(body, mi) }, now: () => this.clock.now() }, 'BOOLEAN');
       } catch (err) {
         if (err instanceof FeelEvaluationError) {
           // The body stays active with an incident; resolving re-evaluates by completing it again.
@@ -2325,7 +2331,8 @@ export class Engine implements EngineCommands {
       if (!e) return null;
       const v = this.evalExpr(row, e, 'ANY', 'EXTRACT_VALUE_ERROR');
       if (v === null || v === undefined || v === '') return null;
-      const text = typeof v === 'string' ? v : toJson(v);
+      // A FEEL date-time is formatted in full: toJson cannot tell midnight UTC from a date.
+      const text = typeof v === 'string' ? v : DateTime.isDateTime(v) ? v.toISO() : toJson(v);
       if (typeof text !== 'string' || (typeof v !== 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(text))) {
         throw new IncidentRaised('EXTRACT_VALUE_ERROR', `Expected result of the expression '${e.text}' to be one of '[NULL, DATE_TIME, STRING]', but was '${JSON.stringify(toJson(v))}'.`);
       }

@@ -42,8 +42,6 @@ const EXTENSION_FUNCTION_NAMES = [
   'duplicate values',
   'random number',
   'to base64',
-  'from json',
-  'to json',
   'last day of month',
   'assert',
   'partition',
@@ -121,16 +119,36 @@ export function isExpression(source: string | undefined): boolean {
 
 class AssertionFailure extends Error {}
 
+/**
+ * feelin finds a function's parameter names in its source text, which a minifying loader (tsx)
+ * rewrites; `$args` names them explicitly.
+ */
+function fn<F extends (...args: never[]) => unknown>(args: string[], impl: F): F {
+  (impl as unknown as { $args: string[] }).$args = args;
+  return impl;
+}
+
+/** Whole months between two temporals, as feel-scala's `years and months duration` (feelin gives fractions). */
+function yearsAndMonths(from: unknown, to: unknown): Duration | null {
+  if (!DateTime.isDateTime(from) || !DateTime.isDateTime(to)) return null;
+  const sign = to >= from ? 1 : -1;
+  const [a, b] = sign === 1 ? [from, to] : [to, from];
+  let months = (b.year - a.year) * 12 + (b.month - a.month);
+  if (b.set({ year: a.year, month: a.month }) < a) months -= 1;
+  months *= sign;
+  return Duration.fromObject({ years: Math.trunc(months / 12), months: months % 12 });
+}
+
 function extensionFunctions(now: () => number): Record<string, unknown> {
   return {
-    now: () => DateTime.fromMillis(now(), { zone: 'UTC' }),
-    today: () => DateTime.fromMillis(now(), { zone: 'UTC' }).startOf('day'),
-    'get or else': (value: unknown, fallback: unknown) => (value === null || value === undefined ? fallback : value),
-    'is defined': (value: unknown) => value !== null && value !== undefined,
-    'is empty': (list: unknown) => (Array.isArray(list) ? list.length === 0 : null),
-    'is blank': (s: unknown) => (typeof s === 'string' ? s.trim() === '' : null),
-    trim: (s: unknown) => (typeof s === 'string' ? s.trim() : null),
-    'duplicate values': (list: unknown) => {
+    now: fn([], () => DateTime.fromMillis(now(), { zone: 'UTC' })),
+    today: fn([], () => DateTime.fromMillis(now(), { zone: 'UTC' }).startOf('day')),
+    'get or else': fn(['value', 'default'], (value: unknown, fallback: unknown) => (value === null || value === undefined ? fallback : value)),
+    'is defined': fn(['value'], (value: unknown) => value !== null && value !== undefined),
+    'is empty': fn(['list'], (list: unknown) => (Array.isArray(list) ? list.length === 0 : null)),
+    'is blank': fn(['string'], (s: unknown) => (typeof s === 'string' ? s.trim() === '' : null)),
+    trim: fn(['string'], (s: unknown) => (typeof s === 'string' ? s.trim() : null)),
+    'duplicate values': fn(['list'], (list: unknown) => {
       if (!Array.isArray(list)) return null;
       const seen = new Set<string>();
       const dup = new Map<string, unknown>();
@@ -140,40 +158,38 @@ function extensionFunctions(now: () => number): Record<string, unknown> {
         seen.add(k);
       }
       return [...dup.values()];
-    },
-    partition: (list: unknown, size: unknown) => {
+    }),
+    partition: fn(['list', 'size'], (list: unknown, size: unknown) => {
       if (!Array.isArray(list) || typeof size !== 'number' || size < 1) return null;
       const out: unknown[][] = [];
       for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
       return out;
-    },
-    'random number': () => Math.random(),
-    uuid: () => randomUUID(),
-    'to base64': (s: unknown) => (typeof s === 'string' ? Buffer.from(s, 'utf8').toString('base64') : null),
-    'from json': (s: unknown) => {
-      if (typeof s !== 'string') return null;
-      try {
-        return JSON.parse(s) as unknown;
-      } catch {
-        return null;
-      }
-    },
-    'to json': (v: unknown) => JSON.stringify(toJson(v)),
-    'last day of month': (d: unknown) =>
+    }),
+    'random number': fn([], () => Math.random()),
+    uuid: fn([], () => randomUUID()),
+    'to base64': fn(['value'], (s: unknown) => (typeof s === 'string' ? Buffer.from(s, 'utf8').toString('base64') : null)),
+    'last day of month': fn(['date'], (d: unknown) =>
       DateTime.isDateTime(d) ? d.endOf('month').startOf('day').setZone('UTC', { keepLocalTime: true }) : null,
-    extract: (s: unknown, pattern: unknown) => {
+    ),
+    'years and months duration': fn(['from', 'to'], yearsAndMonths),
+    extract: fn(['string', 'pattern'], (s: unknown, pattern: unknown) => {
       if (typeof s !== 'string' || typeof pattern !== 'string') return null;
       return [...s.matchAll(new RegExp(pattern, 'g'))].map((m) => m[0]);
-    },
-    assert: (value: unknown, condition: unknown, message?: unknown) => {
+    }),
+    assert: fn(['value', 'condition', 'cause'], (value: unknown, condition: unknown, message?: unknown) => {
       if (condition !== true) {
         throw new AssertionFailure(
           typeof message === 'string' ? message : `Assertion failure on evaluate the expression: ${String(value)}`,
         );
       }
       return value;
-    },
+    }),
   };
+}
+
+/** Variables win over same-named functions: feel-scala keeps them apart, and `partition + 1` must read the variable. */
+function context(now: () => number, variables: Record<string, unknown>): Record<string, unknown> {
+  return { ...extensionFunctions(now), ...variables };
 }
 
 /** Converts a FEEL value to JSON the way Zeebe stores variables: temporals become ISO strings. */
@@ -231,7 +247,7 @@ export function evaluate(expr: CompiledExpression, env: EvalEnv, expected: Expec
   if (expr.isStatic) {
     return staticValue(expr, expected);
   }
-  const result = run(expr.text, () => feelEvaluate(expr.text, { ...env.variables, ...extensionFunctions(env.now) }));
+  const result = run(expr.text, () => feelEvaluate(expr.text, context(env.now, env.variables)));
   const value = result.value;
   if (expected !== 'ANY' && typeName(value) !== expected) {
     const warnings = result.warnings.length
@@ -250,14 +266,14 @@ export function evaluate(expr: CompiledExpression, env: EvalEnv, expected: Expec
  * or null (no match). Runtime failures throw FeelEvaluationError like `evaluate`.
  */
 export function evaluateUnaryTests(tests: CompiledUnaryTests, input: unknown, env: EvalEnv): unknown {
-  const context = { ...env.variables, ...extensionFunctions(env.now), '?': input };
+  const ctx = { ...context(env.now, env.variables), '?': input };
   if (tests.isInputExpression) {
     // feel-scala takes an expression over `?` as a condition: a non-boolean result is null, no match.
     // feelin would compare that result with the input, so `? > 3` would match a null input.
-    const value = run(tests.text, () => feelEvaluate(tests.text, context)).value;
+    const value = run(tests.text, () => feelEvaluate(tests.text, ctx)).value;
     return typeof value === 'boolean' ? value : null;
   }
-  return run(tests.text, () => feelUnaryTest(tests.text, context)).value;
+  return run(tests.text, () => feelUnaryTest(tests.text, ctx)).value;
 }
 
 type FeelResult = { value: unknown; warnings: { type: string; message: string }[] };

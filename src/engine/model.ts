@@ -182,8 +182,10 @@ const DEFINITIONS = new Set(['bpmn:Message', 'bpmn:Error', 'bpmn:Escalation', 'b
 
 const COMMON = ['$type', 'id', 'name', 'documentation', 'extensionElements', 'modelerTemplate', 'modelerTemplateVersion', 'modelerTemplateIcon'];
 const FLOW_NODE = [...COMMON, 'incoming', 'outgoing'];
-const ACTIVITY = [...FLOW_NODE, 'loopCharacteristics', 'default'];
-const EVENT = [...FLOW_NODE, 'eventDefinitions'];
+/** Data associations are drawn for documentation; like Zeebe we deploy them and ignore them. */
+const DATA = ['dataInputAssociations', 'dataOutputAssociations', 'properties'];
+const ACTIVITY = [...FLOW_NODE, ...DATA, 'loopCharacteristics', 'default'];
+const EVENT = [...FLOW_NODE, ...DATA, 'eventDefinitions'];
 const SCOPE = [...ACTIVITY, 'flowElements', 'artifacts', 'laneSets', 'triggeredByEvent'];
 
 /** Properties each supported element type may set; anything else is unsupported. */
@@ -352,6 +354,8 @@ export async function parseBpmn(xml: string, resourceName: string): Promise<Proc
       if (root.isExecutable !== false) processes.push(root);
     } else if (root.$type === 'bpmn:Collaboration') {
       checkProperties(root, issues);
+    } else if (IGNORED.has(root.$type)) {
+      continue; // e.g. the bpmn:category Modeler writes for every group
     } else if (DEFINITIONS.has(root.$type)) {
       if (root.$type === 'bpmn:Message') extensions(root, issues);
     } else {

@@ -697,3 +697,49 @@ describe('incidents on events', () => {
     expect(await state(pi.processInstanceKey)).toBe('COMPLETED');
   });
 });
+
+describe('multi-instance scopes', () => {
+  it('keeps each inner instance output apart and evaluates the completion condition in the inner scope', async () => {
+    const loop = (extra = '') =>
+      `<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=[1, 2]" inputElement="item" outputCollection="scores" outputElement="=score" /></bpmn:extensionElements>${extra}</bpmn:multiInstanceLoopCharacteristics>`;
+    const xml = bpmn(
+      'mi-sub',
+      [
+        { id: 'start', kind: 'start' },
+        { id: 'each', kind: 'sub', body: loop(), inner: chain({ id: 'is', kind: 'start' }, serviceEl('mi-sub-work'), userTaskEl('confirm'), { id: 'ie', kind: 'end' }) },
+        { id: 'end', kind: 'end' },
+      ],
+      [
+        { id: 'f1', from: 'start', to: 'each' },
+        { id: 'f2', from: 'each', to: 'end' },
+      ],
+    );
+    await deploy('mi-sub.bpmn', xml);
+    const pi = await start('mi-sub');
+    for (const j of (await activate('mi-sub-work')).filter((x) => x.processInstanceKey === pi.processInstanceKey)) {
+      await h.client.completeJob({ jobKey: j.jobKey, variables: { score: (j.variables as { item: number }).item * 10 } });
+    }
+    const tasks = (await h.http('POST', '/v2/user-tasks/search', { filter: { processInstanceKey: pi.processInstanceKey, state: 'CREATED' } })).body.items as any[];
+    for (const t of tasks) await h.client.completeUserTask({ userTaskKey: t.userTaskKey, variables: {} });
+    expect(await state(pi.processInstanceKey)).toBe('COMPLETED');
+    const v = await vars(pi.processInstanceKey);
+    expect(v.scores).toEqual([10, 20]);
+    expect(v).not.toHaveProperty('score');
+
+    const { elements: els, flows } = chain(
+      { id: 'start', kind: 'start' },
+      {
+        id: 'work',
+        kind: 'service',
+        ext: job('mi-cond'),
+        body: '<bpmn:multiInstanceLoopCharacteristics isSequential="true"><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=[1, 2, 3]" inputElement="item" /></bpmn:extensionElements><bpmn:completionCondition xsi:type="bpmn:tFormalExpression">=item = 2</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics>',
+      },
+      { id: 'end', kind: 'end' },
+    );
+    await deploy('mi-cond.bpmn', bpmn('mi-cond', els, flows));
+    const pi2 = await start('mi-cond');
+    await completeJob('mi-cond', pi2.processInstanceKey);
+    await completeJob('mi-cond', pi2.processInstanceKey);
+    expect(await state(pi2.processInstanceKey)).toBe('COMPLETED');
+  });
+});

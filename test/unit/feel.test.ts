@@ -34,12 +34,19 @@ describe('FEEL', () => {
     expect(e('trim("  a ")')).toBe('a');
     expect(e('duplicate values([1, 2, 1])')).toEqual([1]);
     expect(e('partition([1, 2, 3], 2)')).toEqual([[1, 2], [3]]);
-    expect(e('to json({a: 1})')).toBe('{"a":1}');
-    expect(e('from json("[1]")')).toEqual([1]);
+    expect(e('years and months duration(date("2020-01-31"), date("2026-11-21"))')).toBe('P6Y9M');
     expect(e('to base64("特")')).toBe(Buffer.from('特').toString('base64'));
     expect(e('last day of month(date("2028-02-10"))')).toBe('2028-02-29');
     expect(e('extract("a1b22", "[0-9]+")')).toEqual(['1', '22']);
     expect(() => evaluateJson(compile('=assert(x, x > 0)'), env({ x: -1 }))).toThrow(FeelEvaluationError);
+  });
+
+  it('lets a variable win over a same-named function, as feel-scala keeps them apart', () => {
+    expect(evaluateJson(compile('=partition + 1'), env({ partition: 3 }))).toBe(4);
+  });
+
+  it('does not offer from json / to json, which Zeebe 8.8 (feel-scala 1.19) lacks', () => {
+    expect(() => evaluate(compile('=to json({a: 1})'), env(), 'STRING')).toThrow(FeelEvaluationError);
   });
 
   it('reads now() and today() from the engine clock', () => {

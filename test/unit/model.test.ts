@@ -56,6 +56,16 @@ describe('BPMN model', () => {
     expect(await reject(bpmn('p', [{ id: 's', kind: 'start' }], []).replace('isExecutable="true"', 'isExecutable="false"'))).toContain('at least one executable process');
   });
 
+  it('deploys groups and data associations drawn for documentation, ignoring them', async () => {
+    const xml = bpmn('p', [{ id: 'start', kind: 'start' }, { id: 't', kind: 'task', body: '<bpmn:dataOutputAssociation id="doa"><bpmn:targetRef>ref</bpmn:targetRef></bpmn:dataOutputAssociation>' }], [
+      { id: 'f', from: 'start', to: 't' },
+    ])
+      .replace('</bpmn:process>', '<bpmn:dataObjectReference id="ref" dataObjectRef="obj" /><bpmn:dataObject id="obj" /><bpmn:group id="g" categoryValueRef="cv" /></bpmn:process>')
+      .replace('</bpmn:definitions>', '<bpmn:category id="cat"><bpmn:categoryValue id="cv" value="材料" /></bpmn:category></bpmn:definitions>');
+    const [model] = await parseBpmn(xml, 'm.bpmn');
+    expect(model!.nodes.get('t')!.type).toBe('TASK');
+  });
+
   it('reports XML that is not BPMN', async () => {
     expect(await reject('<nope')).toContain("'m.bpmn'");
   });
