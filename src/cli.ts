@@ -1,31 +1,32 @@
-/** The `pingpin` command line. */
+/** The `pingpin` command line. Each command is loaded only when it runs, so none slows the others. */
 import { readFileSync } from 'node:fs';
 import { commands } from './commands/index.js';
-import { main } from './main.js';
 
-const USAGE = `Usage: pingpin [command]
+const COMMANDS: Array<[string, string]> = [
+  ['start', 'start the server (default): embedded engine, REST API under /v2, workers'],
+  ['version', 'print the version'],
+  ['help', 'print this help; help <command> for one command'],
+  ...Object.entries(commands).map(([name, c]): [string, string] => [name, c.summary]),
+];
+
+const width = Math.max(...COMMANDS.map(([name]) => name.length)) + 2;
+const USAGE = `Usage: pingpin [command] [options]
 
 Commands:
-  start      start the server (default): embedded engine, REST API under /v2, workers
-  version    print the version
-  help       print this help (help <command> for one command)
-${await commandSummaries()}
-Environment: PORT (8080; 0 = any free port), HOST, DATA_DIR (./data), LOG_LEVEL (info),
-BPMN_DIR (bpmn), FORMS_DIR (forms), WORKERS (true), CAMUNDA_REST_ADDRESS (use a Camunda 8.8
-cluster instead of the embedded engine).
-`;
+${COMMANDS.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`).join('\n')}
 
-async function commandSummaries(): Promise<string> {
-  const lines: string[] = [];
-  for (const [name, load] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${(await load()).summary}`);
-  return lines.join('\n');
-}
+Environment: PORT (8080; 0 = any free port), HOST, DATA_DIR (./data), LOG_LEVEL (info),
+BPMN_DIR (bpmn), FORMS_DIR (forms), WORKERS (true), DATABASE_URL (registry in PostgreSQL),
+CAMUNDA_REST_ADDRESS (use a Camunda 8.8 cluster instead of the embedded engine).
+`;
 
 const command = process.argv[2] ?? 'start';
 switch (command) {
-  case 'start':
+  case 'start': {
+    const { main } = await import('./main.js');
     await main();
     break;
+  }
   case 'version':
   case '--version': {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -36,16 +37,16 @@ switch (command) {
   case '--help':
   case '-h': {
     const topic = process.argv[3];
-    const load = topic ? commands[topic] : undefined;
-    process.stdout.write(load ? `${(await load()).usage}\n` : USAGE);
+    const entry = topic ? commands[topic] : undefined;
+    process.stdout.write(entry ? `${(await entry.load()).usage}\n` : USAGE);
     break;
   }
   default: {
-    const load = commands[command];
-    if (!load) {
+    const entry = commands[command];
+    if (!entry) {
       process.stderr.write(`pingpin: unknown command '${command}'\n\n${USAGE}`);
       process.exit(2);
     }
-    process.exitCode = await (await load()).run(process.argv.slice(3));
+    process.exitCode = await (await entry.load()).run(process.argv.slice(3));
   }
 }

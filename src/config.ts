@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The registry in PostgreSQL instead of SQLite under DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL postgres://user:password@host:port/database (unset = SQLite in DATA_DIR/registry.db)').optional(),
   /** Set to run against a Camunda 8.8 cluster instead of the embedded engine. */
   CAMUNDA_REST_ADDRESS: z.url({ message: 'must be a URL such as http://localhost:8080' }).optional(),
   /** Directories deployed at start. */
@@ -31,6 +33,7 @@ export interface Config {
   dataDir: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   mode: 'embedded' | 'cluster';
+  databaseUrl?: string;
   clusterRestAddress?: string;
   resourceDirs: string[];
   startWorkers: boolean;
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: resolve(cwd, e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     mode: e.CAMUNDA_REST_ADDRESS ? 'cluster' : 'embedded',
+    databaseUrl: e.DATABASE_URL,
     clusterRestAddress: e.CAMUNDA_REST_ADDRESS?.replace(/\/+$/, '').replace(/\/v2$/, ''),
     resourceDirs: [resolve(cwd, e.BPMN_DIR), resolve(cwd, e.FORMS_DIR)],
     startWorkers: e.WORKERS === 'true',

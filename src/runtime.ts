@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { Engine } from './engine/engine.js';
 import { Queries } from './engine/queries.js';
 import { Store } from './engine/store.js';
+import { openRegistry, type Registry } from './registry/index.js';
 import { collectResources } from './resources.js';
 import { createApp } from './server/app.js';
 
@@ -22,6 +23,7 @@ export interface Running {
   url: string;
   port: number;
   engine?: Engine;
+  registry: Registry;
   client: CamundaRestClient;
   stop(): Promise<void>;
 }
@@ -41,6 +43,8 @@ export function sdkClient(restAddress: string): CamundaRestClient {
 }
 
 export async function start(config: Config, logger: Logger, options: StartOptions = {}): Promise<Running> {
+  // The system of record opens first: its migrations run at start, and a bad database stops the start.
+  const registry = await openRegistry({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger: logger.child({ component: 'registry' }) });
   let engine: Engine | undefined;
   let store: Store | undefined;
   let app: express.Express;
@@ -81,6 +85,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     url,
     port,
     engine,
+    registry,
     client,
     stop() {
       stopping ??= (async () => {
@@ -91,6 +96,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
           server.closeAllConnections();
         });
         store?.close();
+        await registry.close();
         logger.info('pingpin stopped');
       })();
       return stopping;

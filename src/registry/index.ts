@@ -1,0 +1,51 @@
+/**
+ * The registry: the system of record for enterprises and their filings, campaigns, applications,
+ * notices and objections, certificates and serials, bans, quotas, the audit trail and the archive.
+ * See README.md in this folder for the schema and the choices behind it.
+ */
+export { openRegistry, Registry, DatabaseUrlSchema, type OpenRegistryOptions } from './registry.js';
+export type { Logger } from './core.js';
+export type { DialectName } from './db.js';
+export {
+  RegistryError,
+  ValidationError,
+  NotFoundError,
+  ConflictError,
+  QuotaExceededError,
+  SerialExhaustedError,
+  RetentionError,
+  KeyMismatchError,
+  type FieldIssue,
+} from './errors.js';
+export { canonicalJson, entryHash, type AuditEntry, type AuditVerification, type Json } from './audit.js';
+export { maskIdNumber } from './personal-data.js';
+export { creditCodeCheckChar, idNumberCheckChar, PROVINCE_CODES } from './validation.js';
+export type { Enterprise, EvaluatorFiling, EvaluatorKey, FilingStatus, CreateEnterpriseInput, UpdateEnterpriseInput, FileEvaluatorInput } from './repos/enterprises.js';
+export { formatEvaluatorKey } from './repos/enterprises.js';
+export {
+  JURISDICTIONS,
+  CAMPAIGN_STATUSES,
+  APPLICATION_STATUSES,
+  type Jurisdiction,
+  type CampaignStatus,
+  type Campaign,
+  type ApplicationStatus,
+  type Application,
+  type ApplicationWithIdNumber,
+  type StatusChange,
+  type CreateCampaignInput,
+  type CreateApplicationInput,
+} from './repos/campaigns.js';
+export { NOTICE_KINDS, type Notice, type NoticeEntry, type NoticeKind, type NoticeStatus, type Objection, type ObjectionOutcome, type CreateNoticeInput, type FileObjectionInput } from './repos/notices.js';
+export {
+  MAX_SERIAL,
+  formatCertificateCode,
+  type Certificate,
+  type CertificateWithIdNumber,
+  type AllocatedSerial,
+  type AllocateSerialInput,
+  type IssueCertificateInput,
+} from './repos/certificates.js';
+export { BAN_YEARS, BAN_BASES, type Ban, type ActiveBan, type ActiveBansQuery, type RecordBanInput } from './repos/bans.js';
+export { SICHUAN, type Quota, type QuotaReservation } from './repos/quotas.js';
+export { RETENTION_YEARS, type RetentionClass, type ArchiveRecord } from './repos/archives.js';

@@ -1,0 +1,18 @@
+/**
+ * The registry's migrations, defined in code (no files to find at run time, so they work the same
+ * from src/ under tsx and from dist/). Names sort in order; never rename or edit one that has
+ * shipped: add the next one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { DialectName } from '../db.js';
+import { initial } from './0001_initial.js';
+
+export function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001_initial': initial(dialect),
+  };
+}
+
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}

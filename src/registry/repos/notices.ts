@@ -1,0 +1,361 @@
+/**
+ * Publicity notices (公示; ≥ 5 working days: 002 五(一)3, 003 四(三), 000 附件3 三(二)(三)) and the
+ * objections filed against them (异议).
+ *
+ * The published list is public: ID numbers are masked on the way in (an entry's `idNumber` is
+ * stored as `4401**********123X`), phone numbers too, and an entry with a clear ID number in any
+ * other field is refused. The window itself (working days, 23:59:59 Asia/Shanghai) is computed by
+ * the domain calendar; the registry stores it and checks that it is coherent.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import type { Json } from '../audit.js';
+import type { Core, WriteContext } from '../core.js';
+import type { NoticeTable, ObjectionTable } from '../db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { maskIdNumber } from '../personal-data.js';
+import * as v from '../validation.js';
+
+export const NOTICE_KINDS = [
+  /** the appraisal plan, public to all staff (003 四; 002 五(一); 000 附件3 三(一)) */
+  'plan',
+  /** candidates' basic information and performance (Fujian, 000 附件3 三(二)) */
+  'candidates',
+  /** the proposed list (拟评聘名单; 003 四(三); 002 五(一)3) */
+  'proposed',
+  /** the results (000 附件3 三(三); Sichuan provincial publicity, 001 四(六)(七)) */
+  'results',
+  /** the 首席技师 list published by the provincial HRSS (002 五(二)) */
+  'chief-list',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export type NoticeStatus = 'draft' | 'published' | 'closed';
+
+export interface NoticeEntry {
+  name: string;
+  /** Masked: `4401**********123X`. */
+  idNumber?: string;
+  [key: string]: Json | undefined;
+}
+
+export interface Notice {
+  id: string;
+  campaignId: string;
+  kind: NoticeKind;
+  windowStart: string;
+  windowEnd: string;
+  /** The instant the window closes (23:59:59 Asia/Shanghai of windowEnd), ISO UTC. */
+  endsAt: string;
+  entries: NoticeEntry[];
+  status: NoticeStatus;
+  publishedAt: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ObjectionOutcome = 'pending' | 'upheld' | 'rejected';
+
+export interface Objection {
+  id: string;
+  noticeId: string;
+  submitterContact: string;
+  text: string;
+  receivedAt: string;
+  outcome: ObjectionOutcome;
+  investigator: string | null;
+  resolution: string | null;
+  closedAt: string | null;
+  applicationId: string | null;
+}
+
+const CLEAR_ID = /\d{17}[\dXx]/;
+const PHONE = /^1[3-9]\d{9}$/;
+
+const jsonValue: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number().refine(Number.isFinite, 'must be a finite number'), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+
+function findClearId(value: Json, path: (string | number)[]): (string | number)[] | undefined {
+  if (typeof value === 'string') return CLEAR_ID.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let k = 0; k < value.length; k++) {
+      const hit = findClearId(value[k]!, [...path, k]);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, x] of Object.entries(value)) {
+      const hit = findClearId(x, [...path, k]);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+const entrySchema = z
+  .object({
+    name: v.text(100),
+    idNumber: v.idNumber.optional(),
+    phone: z.string().regex(PHONE, 'must be a mainland mobile number (11 digits)').optional(),
+  })
+  .catchall(jsonValue)
+  .superRefine((entry, ctx) => {
+    const { idNumber: _i, ...rest } = entry;
+    const hit = findClearId(rest as Json, []);
+    if (hit) ctx.addIssue({ code: 'custom', path: hit, message: 'looks like a clear ID number: pass it as idNumber, which is masked before it is stored' });
+  });
+
+const id = v.entityId;
+
+const CreateNoticeSchema = z
+  .object({
+    campaignId: id,
+    kind: z.enum(NOTICE_KINDS, { error: `must be one of ${NOTICE_KINDS.join(', ')}` }),
+    windowStart: v.date,
+    windowEnd: v.date,
+    endsAt: v.timestamp,
+    entries: z.array(entrySchema).max(10_000, 'must have at most 10000 entries'),
+    by: v.actor,
+  })
+  .strict()
+  .superRefine((n, ctx) => {
+    if (n.windowEnd < n.windowStart) ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'must not be before windowStart' });
+    if (v.chinaDate(new Date(n.endsAt)) !== n.windowEnd) {
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must fall on windowEnd in Asia/Shanghai (e.g. 23:59:59+08:00 of that day)' });
+    }
+  });
+export type CreateNoticeInput = z.input<typeof CreateNoticeSchema>;
+
+const NoticeActionSchema = z.object({ id, by: v.actor }).strict();
+
+const FileObjectionSchema = z
+  .object({
+    noticeId: id,
+    submitterContact: v.text(200),
+    text: v.text(10_000),
+    applicationId: id.optional(),
+    by: v.actor,
+  })
+  .strict();
+export type FileObjectionInput = z.input<typeof FileObjectionSchema>;
+
+const AssignSchema = z.object({ id, investigator: v.actor, by: v.actor }).strict();
+const DecideSchema = z
+  .object({
+    id,
+    outcome: z.enum(['upheld', 'rejected'], { error: "must be 'upheld' or 'rejected'" }),
+    resolution: v.text(10_000),
+    /** The application the objection turned out to concern, when the investigation found it. */
+    applicationId: id.optional(),
+    by: v.actor,
+  })
+  .strict();
+
+function maskEntry(entry: Record<string, Json>): NoticeEntry {
+  const out: Record<string, Json> = { ...entry };
+  if (typeof out.idNumber === 'string') out.idNumber = maskIdNumber(out.idNumber);
+  if (typeof out.phone === 'string') out.phone = `${out.phone.slice(0, 3)}****${out.phone.slice(7)}`;
+  return out as NoticeEntry;
+}
+
+function toNotice(r: Selectable<NoticeTable>): Notice {
+  return {
+    id: r.id,
+    campaignId: r.campaign_id,
+    kind: r.kind as NoticeKind,
+    windowStart: r.window_start,
+    windowEnd: r.window_end,
+    endsAt: r.ends_at,
+    entries: JSON.parse(r.entries) as NoticeEntry[],
+    status: r.status as NoticeStatus,
+    publishedAt: r.published_at,
+    closedAt: r.closed_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toObjection(r: Selectable<ObjectionTable>): Objection {
+  return {
+    id: r.id,
+    noticeId: r.notice_id,
+    submitterContact: r.submitter_contact,
+    text: r.text,
+    receivedAt: r.received_at,
+    outcome: r.outcome as ObjectionOutcome,
+    investigator: r.investigator,
+    resolution: r.resolution,
+    closedAt: r.closed_at,
+    applicationId: r.application_id,
+  };
+}
+
+export class Notices {
+  constructor(private readonly core: Core) {}
+
+  /** A draft notice; its entries are masked now, before anything is stored. */
+  async create(input: CreateNoticeInput): Promise<Notice> {
+    const i = v.parse('notices.create', CreateNoticeSchema, input);
+    return this.core.write(i.by, async (w) => {
+      const campaign = await w.db.selectFrom('campaigns').select('id').where('id', '=', i.campaignId).executeTakeFirst();
+      if (!campaign) throw new NotFoundError('campaign', i.campaignId);
+      const row = {
+        id: randomUUID(),
+        campaign_id: i.campaignId,
+        kind: i.kind,
+        window_start: i.windowStart,
+        window_end: i.windowEnd,
+        ends_at: new Date(i.endsAt).toISOString(),
+        entries: JSON.stringify(i.entries.map(maskEntry)),
+        status: 'draft',
+        published_at: null,
+        closed_at: null,
+        created_at: w.at,
+        updated_at: w.at,
+      };
+      await w.db.insertInto('notices').values(row).execute();
+      await w.audit('notice.created', 'notice', row.id, { campaignId: i.campaignId, kind: i.kind, windowStart: i.windowStart, windowEnd: i.windowEnd, endsAt: row.ends_at, entries: i.entries.length });
+      return toNotice(row);
+    });
+  }
+
+  async publish(input: z.input<typeof NoticeActionSchema>): Promise<Notice> {
+    const i = v.parse('notices.publish', NoticeActionSchema, input);
+    return this.core.write(i.by, async (w) => {
+      const current = await w.db.selectFrom('notices').selectAll().where('id', '=', i.id).executeTakeFirst();
+      if (!current) throw new NotFoundError('notice', i.id);
+      if (current.status !== 'draft') throw new ConflictError(`notice ${i.id} is ${current.status}: only a draft can be published`);
+      if (w.at > current.ends_at) throw new ConflictError(`notice ${i.id}: its window ended at ${current.ends_at}; make a new notice with a new window`);
+      const row = await w.db
+        .updateTable('notices')
+        .set({ status: 'published', published_at: w.at, updated_at: w.at })
+        .where('id', '=', i.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await w.audit('notice.published', 'notice', i.id);
+      return toNotice(row);
+    });
+  }
+
+  /** Closes a published notice once its window has ended (the period must run in full). */
+  async close(input: z.input<typeof NoticeActionSchema>): Promise<Notice> {
+    const i = v.parse('notices.close', NoticeActionSchema, input);
+    return this.core.write(i.by, async (w) => {
+      const current = await w.db.selectFrom('notices').selectAll().where('id', '=', i.id).executeTakeFirst();
+      if (!current) throw new NotFoundError('notice', i.id);
+      if (current.status !== 'published') throw new ConflictError(`notice ${i.id} is ${current.status}: only a published notice can be closed`);
+      if (w.at <= current.ends_at) throw new ConflictError(`notice ${i.id}: the publicity period runs until ${current.ends_at}; it cannot close earlier`);
+      const pending = await w.db
+        .selectFrom('objections')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('notice_id', '=', i.id)
+        .where('outcome', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      const row = await w.db.updateTable('notices').set({ status: 'closed', closed_at: w.at, updated_at: w.at }).where('id', '=', i.id).returningAll().executeTakeFirstOrThrow();
+      await w.audit('notice.closed', 'notice', i.id, { pendingObjections: Number(pending.n) });
+      return toNotice(row);
+    });
+  }
+
+  async get(noticeId: string): Promise<Notice | undefined> {
+    const row = await this.core.db.selectFrom('notices').selectAll().where('id', '=', noticeId).executeTakeFirst();
+    return row && toNotice(row);
+  }
+
+  async list(filter: { campaignId: string; status?: NoticeStatus }): Promise<Notice[]> {
+    const f = v.parse('notices.list', z.object({ campaignId: id, status: z.enum(['draft', 'published', 'closed']).optional() }).strict(), filter);
+    let q = this.core.db.selectFrom('notices').selectAll().where('campaign_id', '=', f.campaignId).orderBy('created_at').orderBy('id');
+    if (f.status) q = q.where('status', '=', f.status);
+    return (await q.execute()).map(toNotice);
+  }
+}
+
+export class Objections {
+  constructor(private readonly core: Core) {}
+
+  /** Files an objection against a published notice, while its window is open. */
+  async file(input: FileObjectionInput): Promise<Objection> {
+    const i = v.parse('objections.file', FileObjectionSchema, input);
+    return this.core.write(i.by, async (w) => {
+      const notice = await w.db.selectFrom('notices').selectAll().where('id', '=', i.noticeId).executeTakeFirst();
+      if (!notice) throw new NotFoundError('notice', i.noticeId);
+      if (notice.status !== 'published') throw new ConflictError(`notice ${i.noticeId} is ${notice.status}: objections are received only while it is published`);
+      if (w.at > notice.ends_at) throw new ConflictError(`notice ${i.noticeId}: the publicity period ended at ${notice.ends_at}`);
+      if (i.applicationId) await this.checkApplication('objections.file', w.db, notice.id, i.applicationId);
+      const row = {
+        id: randomUUID(),
+        notice_id: i.noticeId,
+        submitter_contact: i.submitterContact,
+        text: i.text,
+        received_at: w.at,
+        outcome: 'pending',
+        investigator: null,
+        resolution: null,
+        closed_at: null,
+        application_id: i.applicationId ?? null,
+      };
+      await w.db.insertInto('objections').values(row).execute();
+      await w.audit('objection.filed', 'objection', row.id, { noticeId: i.noticeId, applicationId: i.applicationId });
+      return toObjection(row);
+    });
+  }
+
+  async assign(input: z.input<typeof AssignSchema>): Promise<Objection> {
+    const i = v.parse('objections.assign', AssignSchema, input);
+    return this.core.write(i.by, async (w) => {
+      const current = await w.db.selectFrom('objections').select('outcome').where('id', '=', i.id).executeTakeFirst();
+      if (!current) throw new NotFoundError('objection', i.id);
+      if (current.outcome !== 'pending') throw new ConflictError(`objection ${i.id} is closed (${current.outcome})`);
+      const row = await w.db.updateTable('objections').set({ investigator: i.investigator }).where('id', '=', i.id).returningAll().executeTakeFirstOrThrow();
+      await w.audit('objection.assigned', 'objection', i.id, { investigator: i.investigator });
+      return toObjection(row);
+    });
+  }
+
+  async decide(input: z.input<typeof DecideSchema>): Promise<Objection> {
+    const i = v.parse('objections.decide', DecideSchema, input);
+    return this.core.write(i.by, async (w) => {
+      const current = await w.db.selectFrom('objections').select(['outcome', 'investigator', 'notice_id', 'application_id']).where('id', '=', i.id).executeTakeFirst();
+      if (!current) throw new NotFoundError('objection', i.id);
+      if (current.outcome !== 'pending') throw new ConflictError(`objection ${i.id} is already closed (${current.outcome})`);
+      if (i.applicationId) await this.checkApplication('objections.decide', w.db, current.notice_id, i.applicationId);
+      const row = await w.db
+        .updateTable('objections')
+        .set({
+          outcome: i.outcome,
+          resolution: i.resolution,
+          closed_at: w.at,
+          investigator: current.investigator ?? w.by,
+          application_id: i.applicationId ?? current.application_id,
+        })
+        .where('id', '=', i.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await w.audit('objection.decided', 'objection', i.id, { outcome: i.outcome, applicationId: row.application_id });
+      return toObjection(row);
+    });
+  }
+
+  /** The affected application must exist and belong to the notice's campaign. */
+  private async checkApplication(operation: string, db: WriteContext['db'], noticeId: string, applicationId: string): Promise<void> {
+    const notice = await db.selectFrom('notices').select('campaign_id').where('id', '=', noticeId).executeTakeFirstOrThrow();
+    const app = await db.selectFrom('applications').select('campaign_id').where('id', '=', applicationId).executeTakeFirst();
+    if (!app) throw new NotFoundError('application', applicationId);
+    if (app.campaign_id !== notice.campaign_id) {
+      throw new ValidationError(operation, [{ field: 'applicationId', rule: `must be an application of the notice's campaign ${notice.campaign_id}` }]);
+    }
+  }
+
+  async get(objectionId: string): Promise<Objection | undefined> {
+    const row = await this.core.db.selectFrom('objections').selectAll().where('id', '=', objectionId).executeTakeFirst();
+    return row && toObjection(row);
+  }
+
+  async list(filter: { noticeId: string; outcome?: ObjectionOutcome }): Promise<Objection[]> {
+    const f = v.parse('objections.list', z.object({ noticeId: id, outcome: z.enum(['pending', 'upheld', 'rejected']).optional() }).strict(), filter);
+    let q = this.core.db.selectFrom('objections').selectAll().where('notice_id', '=', f.noticeId).orderBy('received_at').orderBy('id');
+    if (f.outcome) q = q.where('outcome', '=', f.outcome);
+    return (await q.execute()).map(toObjection);
+  }
+}
