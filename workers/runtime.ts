@@ -9,7 +9,6 @@ import type { CamundaRestClient } from '@camunda8/sdk';
 import type { IProcessVariables } from '@camunda8/sdk/dist/zeebe/types.js';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { WorkerServices } from './services.js';
 
 export interface JobContext {
   jobKey: string;
@@ -26,7 +25,7 @@ export interface WorkerDefinition<S extends z.ZodType = z.ZodType> {
   /** The variables the worker reads; only these are fetched. */
   input: S;
   /** Returns the variables to merge into the process. */
-  handler(input: z.infer<S>, job: JobContext, services: WorkerServices): Promise<Record<string, unknown>> | Record<string, unknown>;
+  handler(input: z.infer<S>, job: JobContext): Promise<Record<string, unknown>> | Record<string, unknown>;
   /** How long a job may run before the engine hands it to another worker (ms). */
   timeoutMs?: number;
   /** Back-off before a failed job is retried (ms). */
@@ -52,7 +51,7 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-export function startWorkers(client: CamundaRestClient, definitions: WorkerDefinition[], logger: Logger, services: WorkerServices): RunningWorkers {
+export function startWorkers(client: CamundaRestClient, definitions: WorkerDefinition[], logger: Logger): RunningWorkers {
   const running = definitions.map((def) => {
     const log = logger.child({ worker: def.type });
     return client.createJobWorker({
@@ -79,7 +78,7 @@ export function startWorkers(client: CamundaRestClient, definitions: WorkerDefin
             retries: job.retries,
             customHeaders: JSON.parse(JSON.stringify(job.customHeaders ?? {})) as Record<string, unknown>,
             log: log.child({ jobKey: job.jobKey }),
-          }, services);
+          });
           return job.complete(output as IProcessVariables);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
