@@ -17,7 +17,9 @@ ${COMMANDS.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`).join('\
 
 Environment: PORT (8080; 0 = any free port), HOST, DATA_DIR (./data), LOG_LEVEL (info),
 BPMN_DIR (bpmn), FORMS_DIR (forms), WORKERS (true), DATABASE_URL (registry in PostgreSQL),
-CAMUNDA_REST_ADDRESS (use a Camunda 8.8 cluster instead of the embedded engine).
+CAMUNDA_REST_ADDRESS (use a Camunda 8.8 cluster instead of the embedded engine),
+NATIONAL_REGISTRY (local | http), NATIONAL_REGISTRY_URL, NATIONAL_REGISTRY_TOKEN,
+HOLIDAYS_DIR (config/holidays), HOLIDAYS_WEEKENDS_ONLY (false).
 `;
 
 const command = process.argv[2] ?? 'start';

@@ -1,6 +1,6 @@
 /** The models and forms deployed at start: every .bpmn, .dmn and .form in the resource directories. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface ResourceFile {
   name: string;
@@ -12,7 +12,8 @@ const DEPLOYABLE = /\.(bpmn|dmn|form)$/i;
 
 export function collectResources(dirs: string[]): ResourceFile[] {
   const files: ResourceFile[] = [];
-  for (const dir of dirs) {
+  // The same folder twice (BPMN_DIR = FORMS_DIR) is read once.
+  for (const dir of [...new Set(dirs.map((d) => resolve(d)))]) {
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (!entry.isFile() || !DEPLOYABLE.test(entry.name)) continue;

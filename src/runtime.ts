@@ -8,13 +8,17 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Camunda8, CamundaRestClient } from '@camunda8/sdk';
 import express from 'express';
+import type { IProcessVariables } from '@camunda8/sdk/dist/zeebe/types.js';
 import type { Logger } from 'pino';
 import { workers as allWorkers } from '../workers/index.js';
 import { startWorkers, type RunningWorkers, type WorkerDefinition } from '../workers/runtime.js';
+import type { WorkerServices } from '../workers/services.js';
 import type { Config } from './config.js';
+import { loadWorkingDayCalendar } from './domain/holiday-loader.js';
 import { Engine } from './engine/engine.js';
 import { Queries } from './engine/queries.js';
 import { Store } from './engine/store.js';
+import { createNationalRegistry } from './national-registry/index.js';
 import { openRegistry, type Registry } from './registry/index.js';
 import { collectResources } from './resources.js';
 import { createApp } from './server/app.js';
@@ -25,12 +29,16 @@ export interface Running {
   engine?: Engine;
   registry: Registry;
   client: CamundaRestClient;
+  /** What the job workers were given (tests use the same registry, calendar and clock). */
+  services: WorkerServices;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   /** Workers to start instead of the full list (tests). */
   workers?: WorkerDefinition[];
+  /** Embedded mode: pin the engine clock to this epoch time (ms) before anything is deployed (tests, demos). */
+  pinClockAt?: number;
 }
 
 export function sdkClient(restAddress: string): CamundaRestClient {
@@ -43,22 +51,53 @@ export function sdkClient(restAddress: string): CamundaRestClient {
 }
 
 export async function start(config: Config, logger: Logger, options: StartOptions = {}): Promise<Running> {
+  // One clock for the registry and the workers: the engine's in embedded mode (so a pinned clock
+  // moves timers, "today" and the registry's timestamps together), the system clock against a cluster.
+  let engineClock: Engine['clock'] | undefined;
+  const now = (): Date => new Date(engineClock ? engineClock.now() : Date.now());
+  // Read the holiday schedules first: a bad file stops the start before anything is opened.
+  const calendar = loadWorkingDayCalendar(config.holidaysDir, { weekendsOnlyFallback: config.holidaysWeekendsOnly });
   // The system of record opens first: its migrations run at start, and a bad database stops the start.
-  const registry = await openRegistry({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger: logger.child({ component: 'registry' }) });
+  const registry = await openRegistry({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger: logger.child({ component: 'registry' }), now });
   let engine: Engine | undefined;
   let store: Store | undefined;
   let app: express.Express;
-  if (config.mode === 'embedded') {
-    store = new Store(join(config.dataDir, 'engine.db'));
-    engine = await Engine.open({ store, logger: logger.child({ component: 'engine' }) });
-    app = createApp({ engine, queries: new Queries(store.db), logger: logger.child({ component: 'http' }) });
-  } else {
-    app = express();
+  try {
+    if (config.mode === 'embedded') {
+      store = new Store(join(config.dataDir, 'engine.db'));
+      engine = await Engine.open({ store, logger: logger.child({ component: 'engine' }) });
+      engineClock = engine.clock;
+      if (options.pinClockAt !== undefined) engine.pinClock(options.pinClockAt);
+      app = createApp({ engine, queries: new Queries(store.db), logger: logger.child({ component: 'http' }) });
+    } else {
+      app = express();
+    }
+  } catch (err) {
+    store?.close();
+    await registry.close();
+    throw err;
   }
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: Server;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    engine?.close();
+    store?.close();
+    await registry.close();
+    throw err;
+  }
+  const closeAll = async () => {
+    engine?.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    store?.close();
+    await registry.close();
+  };
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   const restAddress = config.mode === 'embedded' ? url : config.clusterRestAddress!;
@@ -66,19 +105,38 @@ export async function start(config: Config, logger: Logger, options: StartOption
 
   const client = sdkClient(restAddress);
   const resources = collectResources(config.resourceDirs);
-  if (resources.length > 0) {
-    if (engine) {
-      await engine.deploy(resources.map((r) => ({ name: r.name, content: r.content })));
+  try {
+    if (resources.length > 0) {
+      if (engine) {
+        await engine.deploy(resources.map((r) => ({ name: r.name, content: r.content })));
+      } else {
+        await client.deployResources(resources.map((r) => ({ name: r.name, content: r.content.toString('utf8') })));
+      }
+      logger.info({ resources: resources.map((r) => r.name) }, `deployed ${resources.length} resources`);
     } else {
-      await client.deployResources(resources.map((r) => ({ name: r.name, content: r.content.toString('utf8') })));
+      logger.info({ dirs: config.resourceDirs }, 'no models or forms to deploy');
     }
-    logger.info({ resources: resources.map((r) => r.name) }, `deployed ${resources.length} resources`);
-  } else {
-    logger.info({ dirs: config.resourceDirs }, 'no models or forms to deploy');
+  } catch (err) {
+    // A deployment the engine refuses stops the start; nothing stays open behind it.
+    await closeAll();
+    throw err;
   }
 
+  const nationalRegistry = createNationalRegistry(config.nationalRegistry, { registry, logger: logger.child({ component: 'national-registry' }) });
+  logger.info({ nationalRegistry: nationalRegistry.kind, ...(config.nationalRegistry.kind === 'http' ? { url: config.nationalRegistry.url } : {}) }, 'national certificate query system adapter');
+  const services: WorkerServices = {
+    registry,
+    calendar,
+    nationalRegistry,
+    modelsDir: config.modelsDir,
+    now,
+    async publishMessage(name, correlationKey, variables, timeToLiveMs) {
+      await client.publishMessage({ name, correlationKey, variables: variables as IProcessVariables, ...(timeToLiveMs !== undefined ? { timeToLive: timeToLiveMs } : {}) });
+    },
+  };
+
   let running: RunningWorkers | undefined;
-  if (config.startWorkers) running = startWorkers(client, options.workers ?? allWorkers, logger.child({ component: 'workers' }));
+  if (config.startWorkers) running = startWorkers(client, options.workers ?? allWorkers, logger.child({ component: 'workers' }), services);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -87,16 +145,11 @@ export async function start(config: Config, logger: Logger, options: StartOption
     engine,
     registry,
     client,
+    services,
     stop() {
       stopping ??= (async () => {
         await running?.stop();
-        engine?.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        store?.close();
-        await registry.close();
+        await closeAll();
         logger.info('pingpin stopped');
       })();
       return stopping;

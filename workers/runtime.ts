@@ -9,6 +9,7 @@ import type { CamundaRestClient } from '@camunda8/sdk';
 import type { IProcessVariables } from '@camunda8/sdk/dist/zeebe/types.js';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { WorkerServices } from './services.js';
 
 export interface JobContext {
   jobKey: string;
@@ -22,10 +23,24 @@ export interface JobContext {
 export interface WorkerDefinition<S extends z.ZodType = z.ZodType> {
   /** The zeebe:taskDefinition type this worker serves. */
   type: string;
-  /** The variables the worker reads; only these are fetched. */
+  /**
+   * The variables the worker reads; only these are fetched. Give each field a zh-CN `.describe()`:
+   * the element template (npm run templates) lists them with their types and whether they are required.
+   */
   input: S;
+  /** zh-CN name of the step, e.g. 颁发证书: the element template's name in Modeler's template chooser. */
+  name?: string;
+  /** zh-CN: what the worker does and what it relies on (one or two sentences), for the element template. */
+  description?: string;
+  /**
+   * The variables the handler returns, as a zod object with a `.describe()` per field. Documentation
+   * only (the element template lists them); the handler's result is not checked against it.
+   */
+  output?: z.ZodType;
+  /** zeebe:taskDefinition retries the element template sets (default 3). */
+  retries?: number;
   /** Returns the variables to merge into the process. */
-  handler(input: z.infer<S>, job: JobContext): Promise<Record<string, unknown>> | Record<string, unknown>;
+  handler(input: z.infer<S>, job: JobContext, services: WorkerServices): Promise<Record<string, unknown>> | Record<string, unknown>;
   /** How long a job may run before the engine hands it to another worker (ms). */
   timeoutMs?: number;
   /** Back-off before a failed job is retried (ms). */
@@ -51,7 +66,7 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-export function startWorkers(client: CamundaRestClient, definitions: WorkerDefinition[], logger: Logger): RunningWorkers {
+export function startWorkers(client: CamundaRestClient, definitions: WorkerDefinition[], logger: Logger, services: WorkerServices): RunningWorkers {
   const running = definitions.map((def) => {
     const log = logger.child({ worker: def.type });
     return client.createJobWorker({
@@ -78,7 +93,7 @@ export function startWorkers(client: CamundaRestClient, definitions: WorkerDefin
             retries: job.retries,
             customHeaders: JSON.parse(JSON.stringify(job.customHeaders ?? {})) as Record<string, unknown>,
             log: log.child({ jobKey: job.jobKey }),
-          });
+          }, services);
           return job.complete(output as IProcessVariables);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);

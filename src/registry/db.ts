@@ -221,6 +221,30 @@ export interface ArchiveTable {
   created_at: string;
 }
 
+export interface NationalUploadTable {
+  certificate_code: string;
+  reference: string;
+  holder_name: string;
+  holder_id_masked: string;
+  level: string;
+  occupation_code: string;
+  occupation_name: string;
+  evaluator_credit_code: string;
+  evaluator_name: string;
+  issued_on: string;
+  uploaded_at: string;
+}
+
+export interface AppointmentTable {
+  application_id: string;
+  certificate_code: string | null;
+  signed_on: string;
+  term_start: string;
+  term_end: string;
+  post: string;
+  created_at: string;
+}
+
 export interface DB {
   meta: MetaTable;
   audit_head: AuditHeadTable;
@@ -238,6 +262,8 @@ export interface DB {
   quotas: QuotaTable;
   quota_reservations: QuotaReservationTable;
   archives: ArchiveTable;
+  national_uploads: NationalUploadTable;
+  appointments: AppointmentTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres';

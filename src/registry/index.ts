@@ -48,4 +48,6 @@ export {
 } from './repos/certificates.js';
 export { BAN_YEARS, BAN_BASES, type Ban, type ActiveBan, type ActiveBansQuery, type RecordBanInput } from './repos/bans.js';
 export { SICHUAN, type Quota, type QuotaReservation } from './repos/quotas.js';
+export type { NationalUpload, RecordNationalUploadInput } from './repos/national-uploads.js';
+export type { Appointment, RecordAppointmentInput } from './repos/appointments.js';
 export { RETENTION_YEARS, type RetentionClass, type ArchiveRecord } from './repos/archives.js';

@@ -15,9 +15,11 @@ import { migrationProvider } from './migrations/index.js';
 import { decodeSecret, loadOrCreateKeyFile, PersonalData } from './personal-data.js';
 import { Archives, type ArchiveRecord } from './repos/archives.js';
 import { Bans, type ActiveBan, type ActiveBansQuery } from './repos/bans.js';
+import { Appointments } from './repos/appointments.js';
 import { Applications, Campaigns } from './repos/campaigns.js';
 import { Certificates, type AllocatedSerial, type AllocateSerialInput, type Certificate, type IssueCertificateInput } from './repos/certificates.js';
 import { Enterprises } from './repos/enterprises.js';
+import { NationalUploads } from './repos/national-uploads.js';
 import { Notices, Objections } from './repos/notices.js';
 import { Quotas } from './repos/quotas.js';
 import * as v from './validation.js';
@@ -64,6 +66,8 @@ export class Registry {
   readonly bans: Bans;
   readonly quotas: Quotas;
   readonly archives: Archives;
+  readonly nationalUploads: NationalUploads;
+  readonly appointments: Appointments;
   readonly audit: {
     list(filter?: z.input<typeof AuditListSchema>): Promise<AuditEntry[]>;
     verify(): Promise<AuditVerification>;
@@ -85,6 +89,8 @@ export class Registry {
     this.bans = new Bans(core);
     this.quotas = new Quotas(core);
     this.archives = new Archives(core);
+    this.nationalUploads = new NationalUploads(core);
+    this.appointments = new Appointments(core);
     this.audit = {
       list: async (filter = {}) => {
         const f = v.parse('audit.list', AuditListSchema, filter);
@@ -107,7 +113,10 @@ export class Registry {
     return this.certificates.allocateSerial(input);
   }
 
-  /** Allocates a serial and inserts the certificate in one transaction. */
+  /**
+   * Allocates a serial and inserts the certificate in one transaction. Idempotent by application:
+   * with an `applicationId` that already has a certificate, returns that one.
+   */
   issueCertificate(input: IssueCertificateInput): Promise<Certificate> {
     return this.certificates.issue(input);
   }

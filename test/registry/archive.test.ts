@@ -24,6 +24,8 @@ describe.each(backends())('archive on $name', (b) => {
     await registry.notices.publish({ id: notice.id, by: BY });
     await registry.objections.file({ noticeId: notice.id, submitterContact: 'x', text: 'y', applicationId: app.id, by: 'public' });
     const cert = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, holder: { name: '乙', idNumber: person }, issuedOn: '2026-06-20', applicationId: app.id, by: BY });
+    await registry.appointments.record({ applicationId: app.id, certificateCode: cert.code, signedOn: '2026-06-25', term: { start: '2026-07-01', end: '2029-06-30' }, post: '首席技师', by: BY });
+    await registry.nationalUploads.record({ certificateCode: cert.code, holderName: '乙', idNumber: person, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, evaluator: { creditCode: e.creditCode, name: e.name }, issuedOn: '2026-06-20', by: BY });
 
     await expect(registry.archive({ campaignId: cmp.id, retentionClass: 'paper', by: BY })).rejects.toThrow(/is planned: only a completed or cancelled campaign can be archived/);
     await registry.campaigns.setStatus({ id: cmp.id, status: 'completed', by: BY });
@@ -37,6 +39,7 @@ describe.each(backends())('archive on $name', (b) => {
     expect(content.campaign.id).toBe(cmp.id);
     expect(content.applications).toHaveLength(1);
     expect(content.applications[0].history).toHaveLength(1);
+    expect(content.applications[0].appointment).toMatchObject({ certificate_code: cert.code, post: '首席技师' });
     expect(content.notices[0].entries[0].idNumber).toMatch(/^\d{4}\*{10}\d{3}[\dX]$/);
     expect(content.objections).toHaveLength(1);
     expect(JSON.stringify(content)).not.toContain(person);
@@ -66,6 +69,8 @@ describe.each(backends())('archive on $name', (b) => {
     expect(await h.raw(store, 'SELECT * FROM objections')).toEqual([]);
     // Certificates outlive the campaign; so does the audit trail.
     expect(await registry.certificates.get(cert.code)).toMatchObject({ status: 'valid', applicationId: null });
+    expect(await registry.appointments.get(app.id)).toBeUndefined();
+    expect(await registry.nationalUploads.get(cert.code)).toMatchObject({ certificateCode: cert.code });
     expect((await registry.archives.list(cmp.id)).map((a) => a.status)).toEqual(['purged', 'purged']);
     expect(await registry.verifyAuditChain()).toMatchObject({ ok: true });
   });

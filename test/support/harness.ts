@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CamundaRestClient } from '@camunda8/sdk';
 import pino from 'pino';
 import type { Config } from '../../src/config.js';
@@ -21,6 +22,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** The repository root (where bpmn/, forms/ and config/ are). */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
@@ -30,6 +34,10 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     mode: 'embedded',
     resourceDirs: [],
     startWorkers: false,
+    modelsDir: join(ROOT, 'bpmn'),
+    nationalRegistry: { kind: 'local' },
+    holidaysDir: join(ROOT, 'config', 'holidays'),
+    holidaysWeekendsOnly: false,
     ...overrides,
   };
 }
@@ -41,12 +49,14 @@ export function restClient(url: string): CamundaRestClient {
   } as ConstructorParameters<typeof CamundaRestClient>[0]);
 }
 
-export async function startHarness(options: { dataDir?: string; workers?: WorkerDefinition[]; config?: Partial<Config> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { dataDir?: string; workers?: WorkerDefinition[]; config?: Partial<Config>; pinClockAt?: number; logLevel?: string } = {},
+): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pingpin-test-'));
   const running = await start(
     testConfig(dataDir, { startWorkers: options.workers !== undefined, ...options.config }),
-    pino({ level: 'silent' }),
-    { workers: options.workers },
+    pino({ level: options.logLevel ?? 'silent' }),
+    { workers: options.workers, pinClockAt: options.pinClockAt },
   );
   const client = restClient(running.url);
   return {

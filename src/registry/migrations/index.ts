@@ -6,10 +6,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../db.js';
 import { initial } from './0001_initial.js';
+import { uploadsAndAppointments } from './0002_uploads_appointments.js';
 
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
+    '0002_uploads_appointments': uploadsAndAppointments(),
   };
 }
 

@@ -8,8 +8,8 @@
  *   notices, objections; ID numbers masked as everywhere), retained until archivedOn + 5 years.
  * purge() is refused with a RetentionError before the retention end. After it, a paper entry is
  * marked destroyed; an electronic purge removes the snapshot and the campaign's applications,
- * history, notices and objections in one transaction (certificates, bans and the audit trail are
- * kept: they outlive any campaign).
+ * history, appointments (聘任协议), notices and objections in one transaction (certificates, their
+ * national uploads, bans and the audit trail are kept: they outlive any campaign).
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
@@ -86,6 +86,9 @@ export class Archives {
         const history = applications.length
           ? await w.db.selectFrom('application_history').selectAll().where('application_id', 'in', applications.map((a) => a.id)).orderBy('application_id').orderBy('seq').execute()
           : [];
+        const appointments = applications.length
+          ? await w.db.selectFrom('appointments').selectAll().where('application_id', 'in', applications.map((a) => a.id)).orderBy('application_id').execute()
+          : [];
         const notices = await w.db.selectFrom('notices').selectAll().where('campaign_id', '=', i.campaignId).orderBy('id').execute();
         const objections = notices.length
           ? await w.db.selectFrom('objections').selectAll().where('notice_id', 'in', notices.map((n) => n.id)).orderBy('id').execute()
@@ -98,6 +101,7 @@ export class Archives {
             applicant: JSON.parse(a.applicant),
             eligibility: parseJson(a.eligibility),
             history: history.filter((h) => h.application_id === a.id),
+            appointment: appointments.find((p) => p.application_id === a.id) ?? null,
           })),
           notices: notices.map((n) => ({ ...n, entries: JSON.parse(n.entries) })),
           objections,
@@ -143,15 +147,17 @@ export class Archives {
         const noticeIds = (await w.db.selectFrom('notices').select('id').where('campaign_id', '=', campaignId).execute()).map((n) => n.id);
         let objections = 0;
         let history = 0;
+        let appointments = 0;
         if (noticeIds.length) objections = Number((await w.db.deleteFrom('objections').where('notice_id', 'in', noticeIds).executeTakeFirst()).numDeletedRows);
         if (appIds.length) {
           await w.db.updateTable('objections').set({ application_id: null }).where('application_id', 'in', appIds).execute();
           await w.db.updateTable('certificates').set({ application_id: null }).where('application_id', 'in', appIds).execute();
           history = Number((await w.db.deleteFrom('application_history').where('application_id', 'in', appIds).executeTakeFirst()).numDeletedRows);
+          appointments = Number((await w.db.deleteFrom('appointments').where('application_id', 'in', appIds).executeTakeFirst()).numDeletedRows);
           await w.db.deleteFrom('applications').where('campaign_id', '=', campaignId).execute();
         }
         if (noticeIds.length) await w.db.deleteFrom('notices').where('campaign_id', '=', campaignId).execute();
-        removed = { applications: appIds.length, history, notices: noticeIds.length, objections };
+        removed = { applications: appIds.length, history, appointments, notices: noticeIds.length, objections };
       }
       const row = await w.db
         .updateTable('archives')

@@ -163,11 +163,34 @@ export class Certificates {
 
   /**
    * Issues a certificate: checks the enterprise's active filing for the level, allocates the next
-   * serial and inserts the certificate in one transaction.
+   * serial and inserts the certificate in one transaction. With an `applicationId` it is idempotent:
+   * when the application already has a certificate, that one is returned (no serial is allocated);
+   * when the input contradicts it (another holder, enterprise or occupation), a ConflictError.
    */
   async issue(input: IssueCertificateInput): Promise<Certificate> {
     const i = v.parse('issueCertificate', IssueSchema, input);
     return this.core.write(i.by, async (w) => {
+      if (i.applicationId) {
+        const app = await w.db.selectFrom('applications').select(['id', 'level']).where('id', '=', i.applicationId).executeTakeFirst();
+        if (!app) throw new NotFoundError('application', i.applicationId);
+        if (app.level !== i.level) throw new ValidationError('issueCertificate', [{ field: 'level', rule: `must be the application's level (${app.level})` }]);
+        // Idempotent by application: a redelivered issuing job gets the certificate issued the first
+        // time, whatever happened since (a later issue date, a suspended filing).
+        const issued = await w.db.selectFrom('certificates').selectAll().where('application_id', '=', i.applicationId).executeTakeFirst();
+        if (issued) {
+          const differs = [
+            issued.holder_id_hash !== this.core.pd.hash(i.holder.idNumber) && 'holder.idNumber',
+            issued.holder_name !== i.holder.name && 'holder.name',
+            issued.evaluator_credit_code !== i.creditCode && 'creditCode',
+            issued.occupation_code !== i.occupation.code && 'occupation.code',
+          ].filter((d): d is string => d !== false);
+          if (differs.length > 0) {
+            throw new ConflictError(`application ${i.applicationId} already has certificate ${issued.code}, which differs in ${differs.join(', ')}: one application, one certificate`);
+          }
+          await w.audit('certificate.issue-repeated', 'certificate', issued.code, { applicationId: i.applicationId });
+          return toCertificate(issued, issued.level);
+        }
+      }
       const filing = await w.db
         .selectFrom('evaluator_filings')
         .selectAll()
@@ -178,11 +201,6 @@ export class Certificates {
       if (filing.status !== 'active') throw new ConflictError(`enterprise ${i.creditCode}: its evaluator filing for level ${i.level} is ${filing.status}`);
       if (i.issuedOn < filing.filed_on) {
         throw new ValidationError('issueCertificate', [{ field: 'issuedOn', rule: `must not be before the evaluator filing (${filing.filed_on})` }]);
-      }
-      if (i.applicationId) {
-        const app = await w.db.selectFrom('applications').select(['id', 'level']).where('id', '=', i.applicationId).executeTakeFirst();
-        if (!app) throw new NotFoundError('application', i.applicationId);
-        if (app.level !== i.level) throw new ValidationError('issueCertificate', [{ field: 'level', rule: `must be the application's level (${app.level})` }]);
       }
       const year = Number(i.issuedOn.slice(0, 4));
       const serial = await nextSerial(w, filing.evaluator_key, year, i.level);
@@ -224,6 +242,12 @@ export class Certificates {
   /** Public read (verification): the holder's ID number is masked. */
   async get(code: string): Promise<Certificate | undefined> {
     const row = await this.core.db.selectFrom('certificates').selectAll().where('code', '=', code.trim().toUpperCase()).executeTakeFirst();
+    return row && toCertificate(row, row.level);
+  }
+
+  /** Public read: the certificate issued for an application, if any. */
+  async byApplication(applicationId: string): Promise<Certificate | undefined> {
+    const row = await this.core.db.selectFrom('certificates').selectAll().where('application_id', '=', applicationId).executeTakeFirst();
     return row && toCertificate(row, row.level);
   }
 
