@@ -234,3 +234,24 @@ describe('form submissions', () => {
     ]);
   });
 });
+
+describe('form submissions inside dynamic lists', () => {
+  it('evaluates row conditions against `this`, as form-js does', () => {
+    const schema = {
+      components: [
+        {
+          type: 'dynamiclist',
+          path: 'decisions',
+          components: [
+            { type: 'select', key: 'decision', values: [{ label: '通过', value: 'approve' }, { label: '退回', value: 'return' }], validate: { required: true } },
+            { type: 'textfield', key: 'reason', conditional: { hide: '=this.decision != "return"' }, validate: { required: true } },
+          ],
+        },
+      ],
+    };
+    const ok = formSubmission(schema, { decisions: [{ decision: 'approve' }, { decision: 'return', reason: '材料不全' }] });
+    expect(ok.issues).toEqual([]);
+    const missing = formSubmission(schema, { decisions: [{ decision: 'return' }] });
+    expect(missing.issues.join('\n')).toContain('reason');
+  });
+});

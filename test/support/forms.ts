@@ -145,7 +145,8 @@ export function formSubmission(
                 issues.push(`${path}[${i}]: must be an object of the list's fields`);
                 return item;
               }
-              return level(c.components ?? [], item, {}, `${path}[${i}].`, item);
+              // form-js exposes the row as `this` (and the enclosing data as `parent`, the 1-based index path as `i`).
+              return level(c.components ?? [], item, {}, `${path}[${i}].`, { ...item, this: item, parent: given, i: [i + 1] });
             });
           }
           continue;
