@@ -2,6 +2,25 @@
  * Every job worker of pingpin, one module per job type. `npm start` starts them all; the process
  * tests start the same list. The 评聘 procedures' workers arrive with their models.
  */
+import { issue as certificateIssue } from './certificate/issue.js';
+import { recordAppointment as certificateRecordAppointment } from './certificate/record-appointment.js';
+import { upload as certificateUpload } from './certificate/upload.js';
+import { close as publicityClose } from './publicity/close.js';
+import { decideObjection as publicityDecideObjection } from './publicity/decide-objection.js';
+import { publish as publicityPublish } from './publicity/publish.js';
+import { recordObjection as publicityRecordObjection } from './publicity/record-objection.js';
+import { result as publicityResult } from './publicity/result.js';
 import type { WorkerDefinition } from './runtime.js';
 
-export const workers: WorkerDefinition[] = [];
+export const workers: WorkerDefinition[] = [
+  // publicity (公示)
+  publicityPublish,
+  publicityClose,
+  publicityRecordObjection,
+  publicityDecideObjection,
+  publicityResult,
+  // certificate-issuance (颁证与聘任)
+  certificateIssue,
+  certificateUpload,
+  certificateRecordAppointment,
+];

@@ -48,6 +48,18 @@ export interface WorkerDefinition<S extends z.ZodType = z.ZodType> {
   maxJobsToActivate?: number;
 }
 
+/**
+ * Thrown by a handler when retrying cannot help (a refusal that names what is wrong, e.g. the national
+ * system answering 4xx, or the registry refusing the input): the job fails with no retries left, so
+ * the incident shows the message at once instead of after the back-offs.
+ */
+export class NonRetryableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'NonRetryableError';
+  }
+}
+
 /** Keeps the schema's inferred type at the definition site. */
 export const defineWorker = <S extends z.ZodType>(definition: WorkerDefinition<S>): WorkerDefinition<S> => definition;
 
@@ -98,6 +110,7 @@ export function startWorkers(client: CamundaRestClient, definitions: WorkerDefin
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           log.error({ jobKey: job.jobKey, err }, `job failed: ${message}`);
+          if (err instanceof NonRetryableError) return job.fail({ errorMessage: message, retries: 0, retryBackOff: 0 });
           return job.fail({ errorMessage: message, retries: Math.max(0, job.retries - 1), retryBackOff: def.retryBackOffMs ?? 5_000 });
         }
       },

@@ -1,0 +1,357 @@
+/**
+ * `publicity` (公示) end to end: bpmn/publicity.bpmn with the real publicity workers, the registry,
+ * the working-day calendar and the engine clock; the investigation task completed with exactly what
+ * form publicity-investigate-objection submits. Each test gets its own engine (the clock only moves
+ * forward) with only this model deployed, so models other people are editing cannot break it.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Enterprise } from '../../src/registry/index.js';
+import { close } from '../../workers/publicity/close.js';
+import { decideObjection } from '../../workers/publicity/decide-objection.js';
+import { publish } from '../../workers/publicity/publish.js';
+import { recordObjection } from '../../workers/publicity/record-objection.js';
+import { result } from '../../workers/publicity/result.js';
+import type { JobContext } from '../../workers/runtime.js';
+import { ROOT } from '../support/harness.js';
+import { startProcessHarness, type ProcessHarness, type UserTask } from '../support/process.js';
+
+const WORKERS = [publish, close, recordObjection, decideObjection, result];
+/** Monday 2026-09-28, 09:00 in Beijing: the National Day holidays (10-01…10-07) fall in the window. */
+const MONDAY_BEFORE_NATIONAL_DAY = '2026-09-28T09:00:00+08:00';
+
+let h: ProcessHarness | undefined;
+let modelDir: string | undefined;
+
+async function harness(pinnedAt = MONDAY_BEFORE_NATIONAL_DAY): Promise<ProcessHarness> {
+  modelDir = mkdtempSync(join(tmpdir(), 'pingpin-publicity-model-'));
+  copyFileSync(join(ROOT, 'bpmn', 'publicity.bpmn'), join(modelDir, 'publicity.bpmn'));
+  h = await startProcessHarness({ pinnedAt, workers: WORKERS, bpmnDir: modelDir });
+  return h;
+}
+
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+  if (modelDir) rmSync(modelDir, { recursive: true, force: true });
+  modelDir = undefined;
+});
+
+interface Started {
+  pi: string;
+  noticeId: string;
+  window: { startDate: string; endDate: string; endsAt: string; days: number };
+  enterprise: Enterprise;
+  hr: string;
+  apps: Array<{ id: string; name: string; idNumber: string }>;
+  campaignId: string;
+}
+
+/** A results publicity of three candidates of a Guangdong enterprise, started and waiting for its window. */
+async function startPublicity(h: ProcessHarness, days = 5): Promise<Started> {
+  const enterprise = await h.seed.enterprise({ jurisdiction: 'guangdong', n: 1 });
+  const campaign = await h.seed.campaign(enterprise);
+  const apps = [];
+  for (const [n, name] of [
+    [1, '王建国'],
+    [2, '李卫东'],
+    [3, '张秀英'],
+  ] as const) {
+    const applicant = h.seed.applicant({ n, name, gender: n === 3 ? 'female' : 'male' });
+    const app = await h.seed.application(campaign.id, applicant);
+    apps.push({ id: app.id, name, idNumber: applicant.idNumber });
+  }
+  const hr = `enterprise:${enterprise.creditCode}:hr`;
+  const pi = await h.startProcess('publicity', {
+    campaign: { id: campaign.id, jurisdiction: 'guangdong', level: 'T', year: 2026, batch: 2, deadline: '2026-10-30' },
+    enterprise,
+    notice: {
+      kind: 'results',
+      title: '2026年第二批特级技师评聘拟入选人员名单公示',
+      entries: apps.map((a, i) => ({
+        applicationId: a.id,
+        name: a.name,
+        // A clerk pasting an ID number and a phone into the summary: the public notice masks them.
+        summary: i === 0 ? `车工（6-18-01-01），身份证号 ${a.idNumber}，联系电话 13912345678` : '车工（6-18-01-01），综合评议 90 分',
+      })),
+    },
+    days,
+    investigatorGroup: hr,
+  });
+  await h.waitForElement({ processInstanceKey: pi, elementId: 'window-ends' });
+  const vars = await h.variables(pi);
+  return { pi, noticeId: vars.noticeId as string, window: vars.window as Started['window'], enterprise, hr, apps, campaignId: campaign.id };
+}
+
+const objection = (text: string, applicationId?: string) => ({
+  objection: { submitter: '匿名职工', contact: '13800138000', text, ...(applicationId ? { applicationId } : {}) },
+});
+
+/** What form publicity-investigate-objection submits for a decision. */
+const upheldAgainst = (applicationId: string) => ({
+  objectionOutcome: 'upheld',
+  affectedApplicationId: applicationId,
+  investigatedOn: '2026-09-30',
+  resolution: '经调取岗位任职记录核实，该同志从事高级技师岗位工作年限不足，异议成立，从拟入选名单中移出。',
+});
+const dismissed = {
+  objectionOutcome: 'rejected',
+  investigatedOn: '2026-09-30',
+  resolution: '经核查劳动合同和考核档案，反映问题与事实不符，异议不成立，维持公示名单。',
+};
+
+async function userTaskVariables(h: ProcessHarness, task: UserTask): Promise<Record<string, unknown>> {
+  const res = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, { page: { limit: 1000 } });
+  const items = (res.body as { items: Array<{ name: string; value: string }> }).items;
+  return Object.fromEntries(items.map((v) => [v.name, JSON.parse(v.value) as unknown]));
+}
+
+async function openTasks(h: ProcessHarness, pi: string, group: string, count: number): Promise<UserTask[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await h.http('POST', '/v2/user-tasks/search', { filter: { elementId: 'investigate-objection', state: 'CREATED', candidateGroup: group, processInstanceKey: pi } });
+    const items = (res.body as { items: UserTask[] }).items;
+    if (items.length >= count) return items;
+    if (Date.now() > deadline) throw new Error(`expected ${count} investigation tasks, found ${items.length}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const jobContext = (over: Partial<JobContext> = {}): JobContext => ({
+  jobKey: '2251799813685301',
+  processInstanceKey: '2251799813685249',
+  elementId: 'test',
+  retries: 3,
+  customHeaders: {},
+  log: pino({ level: 'silent' }),
+  ...over,
+});
+
+describe('publicity', () => {
+  it('runs the window over National Day 2026 exactly and ends no earlier than 2026-10-09 23:59:59+08:00', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    // DOMAIN.md §4: posted Monday 09-28 → 09-28, 09-29, 09-30, 10-08, 10-09 (10-01…10-07 National Day).
+    expect(s.window).toEqual({ startDate: '2026-09-28', endDate: '2026-10-09', endsAt: '2026-10-09T23:59:59+08:00', days: 5 });
+
+    const notice = (await h.registry.notices.get(s.noticeId))!;
+    expect(notice).toMatchObject({ status: 'published', kind: 'results', campaignId: s.campaignId, windowStart: '2026-09-28', windowEnd: '2026-10-09', endsAt: '2026-10-09T15:59:59.000Z' });
+    expect(notice.entries.map((e) => e.applicationId)).toEqual(s.apps.map((a) => a.id));
+    const published = JSON.stringify(notice.entries);
+    expect(published).not.toContain(s.apps[0]!.idNumber);
+    expect(published).toContain(`${s.apps[0]!.idNumber.slice(0, 4)}**********${s.apps[0]!.idNumber.slice(14)}`);
+    expect(published).toContain('139****5678');
+    expect(published).not.toContain('13912345678');
+
+    // The last second of the window: still running, the notice still public.
+    await h.advanceClock('2026-10-09T23:59:58+08:00');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await h.state(s.pi)).toBe('ACTIVE');
+    await h.waitForElement({ processInstanceKey: s.pi, elementId: 'window-ends' });
+    expect((await h.registry.notices.get(s.noticeId))!.status).toBe('published');
+
+    await h.advanceClock('2026-10-10T00:00:00+08:00');
+    const vars = await h.waitForCompletion(s.pi);
+    expect(vars.publicityResult).toEqual({
+      noticeId: s.noticeId,
+      window: { startDate: '2026-09-28', endDate: '2026-10-09', endsAt: '2026-10-09T23:59:59+08:00', days: 5 },
+      removedApplications: [],
+      objections: [],
+      closedAt: '2026-10-09T16:00:00.000Z',
+    });
+    expect(vars.openObjections).toBe(0);
+    const closed = (await h.registry.notices.get(s.noticeId))!;
+    expect(closed.status).toBe('closed');
+    expect(closed.closedAt! > closed.endsAt).toBe(true);
+  });
+
+  it('removes the candidate an upheld objection names', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    const target = s.apps[1]!;
+    await h.publish('publicity-objection', s.noticeId, objection('反映李卫东从事高级技师岗位工作不满五年，申报材料中的任职证明与实际不符。', target.id));
+
+    const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
+    expect(task.formKey).toBeDefined();
+    const submitted = await h.completeUserTask(task, upheldAgainst(target.id));
+    expect(submitted).toMatchObject({ upheld: true, affectedApplicationId: target.id });
+
+    await h.advanceClock('2026-10-10T00:00:00+08:00');
+    const vars = await h.waitForCompletion(s.pi);
+    const result = vars.publicityResult as { removedApplications: string[]; objections: Array<Record<string, unknown>> };
+    expect(result.removedApplications).toEqual([target.id]);
+    expect(result.objections).toHaveLength(1);
+    expect(result.objections[0]).toMatchObject({ applicationId: target.id, outcome: 'upheld' });
+    // The objector's contact stays in the registry, not in the result.
+    expect(JSON.stringify(result)).not.toContain('13800138000');
+
+    const [stored] = await h.registry.objections.list({ noticeId: s.noticeId });
+    expect(stored).toMatchObject({ outcome: 'upheld', applicationId: target.id, investigator: s.hr, submitterContact: '匿名职工（13800138000）' });
+    expect(stored!.resolution).toContain('异议成立');
+    // Each objection's variables stayed in its event subprocess instance.
+    for (const name of ['objection', 'objectionId', 'upheld', 'objectionOutcome', 'resolution', 'accepted']) expect(vars).not.toHaveProperty(name);
+  });
+
+  it('keeps the list when the objection is dismissed', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    await h.publish('publicity-objection', s.noticeId, objection('听说张秀英的荣誉证书是借用的，请核实。', s.apps[2]!.id));
+    const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
+    const submitted = await h.completeUserTask(task, dismissed);
+    expect(submitted.upheld).toBe(false);
+    expect(submitted).not.toHaveProperty('affectedApplicationId'); // hidden unless upheld
+
+    await h.advanceClock('2026-10-10T00:00:00+08:00');
+    const vars = await h.waitForCompletion(s.pi);
+    const result = vars.publicityResult as { removedApplications: string[]; objections: Array<Record<string, unknown>> };
+    expect(result.removedApplications).toEqual([]);
+    expect(result.objections).toEqual([expect.objectContaining({ outcome: 'rejected', applicationId: s.apps[2]!.id })]);
+    expect((await h.registry.objections.list({ noticeId: s.noticeId }))[0]).toMatchObject({ outcome: 'rejected' });
+  });
+
+  it('does not end while an investigation is open, and ends right after it closes', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    await h.publish('publicity-objection', s.noticeId, objection('王建国的业绩材料中有他人成果，请调查。', s.apps[0]!.id));
+    const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
+
+    await h.advanceClock('2026-10-12T10:00:00+08:00');
+    // The window is over: the notice is closed, but the publicity waits for the investigation.
+    await h.waitForElement({ processInstanceKey: s.pi, elementId: 'investigations-done' });
+    expect((await h.registry.notices.get(s.noticeId))!.status).toBe('closed');
+    expect((await h.variables(s.pi)).openObjections).toBe(1);
+    await h.advanceClock('2026-10-20T10:00:00+08:00');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await h.state(s.pi)).toBe('ACTIVE');
+    await h.waitForElement({ processInstanceKey: s.pi, elementId: 'investigations-done' });
+
+    await h.completeUserTask(task, upheldAgainst(s.apps[0]!.id));
+    const vars = await h.waitForCompletion(s.pi);
+    expect((vars.publicityResult as { removedApplications: string[] }).removedApplications).toEqual([s.apps[0]!.id]);
+    await h.waitForElement({ processInstanceKey: s.pi, elementId: 'investigations-done', state: 'COMPLETED' });
+  });
+
+  it('refuses an objection that arrives after the window', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    // One investigation keeps the publicity open past its window …
+    await h.publish('publicity-objection', s.noticeId, objection('李卫东的技能竞赛获奖证书等级填报有误。', s.apps[1]!.id));
+    const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
+    await h.advanceClock('2026-10-10T08:00:00+08:00');
+    await h.waitForElement({ processInstanceKey: s.pi, elementId: 'investigations-done' });
+
+    // … so a late objection still reaches it, and is not received.
+    await h.publish('publicity-objection', s.noticeId, objection('公示期过后才看到，张秀英不符合条件。', s.apps[2]!.id));
+    await h.waitForElement({ processInstanceKey: s.pi, elementId: 'objection-refused', state: 'COMPLETED' });
+    // Its variables, in its own event subprocess instance: refused with the reason.
+    const res = await h.http('POST', '/v2/variables/search?truncateValues=false', { filter: { processInstanceKey: s.pi }, page: { limit: 1000 } });
+    const all = (res.body as { items: Array<{ name: string; value: string; scopeKey: string }> }).items;
+    const refusal = all.find((v) => v.name === 'objectionRefusal' && JSON.parse(v.value) !== null)!;
+    const scope = Object.fromEntries(all.filter((v) => v.scopeKey === refusal.scopeKey).map((v) => [v.name, JSON.parse(v.value) as unknown]));
+    expect(refusal.scopeKey).not.toBe(s.pi);
+    expect(scope.accepted).toBe(false);
+    expect(scope.objectionId).toBeNull();
+    expect(String(scope.objectionRefusal)).toContain('公示期已于 2026-10-09 结束');
+    expect(scope.objection).toMatchObject({ applicationId: s.apps[2]!.id });
+    expect(await h.registry.objections.list({ noticeId: s.noticeId })).toHaveLength(1);
+    expect(await openTasks(h, s.pi, s.hr, 1)).toHaveLength(1);
+
+    await h.completeUserTask(task, dismissed);
+    const vars = await h.waitForCompletion(s.pi);
+    expect((vars.publicityResult as { objections: unknown[] }).objections).toHaveLength(1);
+  });
+
+  it('keeps two concurrent objections apart', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    const [first, second] = [s.apps[0]!, s.apps[2]!];
+    await h.publish('publicity-objection', s.noticeId, objection('第一件：王建国的工作年限证明存疑。', first.id));
+    await h.publish('publicity-objection', s.noticeId, { objection: { submitter: '车间职工张某', contact: 'zhang@example.com', text: '第二件：张秀英的获奖证书与本人职业不符。', applicationId: second.id } });
+
+    const tasks = await openTasks(h, s.pi, s.hr, 2);
+    const seen = await Promise.all(tasks.map(async (t) => ({ task: t, vars: await userTaskVariables(h, t) })));
+    const texts = seen.map((x) => (x.vars.objection as { text: string }).text).sort();
+    expect(texts).toEqual(['第一件：王建国的工作年限证明存疑。', '第二件：张秀英的获奖证书与本人职业不符。']);
+    expect(new Set(seen.map((x) => x.vars.objectionId)).size).toBe(2);
+    const taskFor = (id: string) => seen.find((x) => (x.vars.objection as { applicationId: string }).applicationId === id)!.task;
+
+    // The first is decided inside the window, the second after it: the publicity waits for it.
+    await h.completeUserTask(taskFor(first.id), upheldAgainst(first.id));
+    await h.advanceClock('2026-10-10T00:00:00+08:00');
+    await h.waitForElement({ processInstanceKey: s.pi, elementId: 'investigations-done' });
+    expect((await h.variables(s.pi)).openObjections).toBe(1);
+    // The other task still shows its own objection, untouched by the first decision.
+    const stillOpen = await userTaskVariables(h, taskFor(second.id));
+    expect(stillOpen.objection).toMatchObject({ applicationId: second.id });
+    expect(stillOpen.upheld ?? null).toBeNull();
+    await h.completeUserTask(taskFor(second.id), dismissed);
+
+    const vars = await h.waitForCompletion(s.pi);
+    const result = vars.publicityResult as { removedApplications: string[]; objections: Array<{ applicationId: string; outcome: string }> };
+    expect(result.removedApplications).toEqual([first.id]);
+    expect(result.objections.map((o) => [o.applicationId, o.outcome]).sort()).toEqual([
+      [first.id, 'upheld'],
+      [second.id, 'rejected'],
+    ].sort());
+    const stored = await h.registry.objections.list({ noticeId: s.noticeId });
+    expect(stored.map((o) => o.submitterContact).sort()).toEqual(['匿名职工（13800138000）', '车间职工张某（zhang@example.com）']);
+    for (const name of ['objection', 'objectionId', 'upheld', 'resolution']) expect(vars).not.toHaveProperty(name);
+  });
+
+  it('publishes and files once when a job is delivered twice', async () => {
+    const h = await harness();
+    const enterprise = await h.seed.enterprise({ jurisdiction: 'guangdong', n: 2 });
+    const campaign = await h.seed.campaign(enterprise);
+    const app = await h.seed.application(campaign.id, h.seed.applicant({ n: 5, name: '陈师傅' }));
+    const input = {
+      campaign: { id: campaign.id },
+      notice: { kind: 'results' as const, title: '评聘结果公示', entries: [{ applicationId: app.id, name: '陈师傅', summary: '车工' }] },
+      days: 5,
+      investigatorGroup: `enterprise:${enterprise.creditCode}:hr`,
+    };
+    const job = jobContext();
+    const a = await publish.handler(input, job, h.services);
+    const b = await publish.handler(input, job, h.services);
+    expect(b).toEqual(a);
+    expect(await h.registry.notices.list({ campaignId: campaign.id })).toHaveLength(1);
+    // Another publicity instance publishes its own notice.
+    const c = await publish.handler(input, jobContext({ processInstanceKey: '2251799813685999' }), h.services);
+    expect(c.noticeId).not.toBe(a.noticeId);
+
+    const noticeId = a.noticeId as string;
+    const filing = { noticeId, objection: { submitter: null, contact: '010-12345678', text: '异议内容：材料不实。', applicationId: app.id }, investigatorGroup: input.investigatorGroup };
+    const first = await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685400' }), h.services);
+    const again = await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685400' }), h.services);
+    expect(again).toEqual(first);
+    expect(first).toMatchObject({ accepted: true });
+    expect(await h.registry.objections.list({ noticeId })).toHaveLength(1);
+    // The same text sent again is another objection (another message, another job).
+    await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685401' }), h.services);
+    expect(await h.registry.objections.list({ noticeId })).toHaveLength(2);
+    // After the window a redelivery still finds what it filed; a new objection is refused.
+    await h.advanceClock('2026-10-10T00:00:00+08:00');
+    expect(await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685400' }), h.services)).toEqual(first);
+    expect(await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685402' }), h.services)).toMatchObject({ accepted: false, objectionId: null });
+    expect(await h.registry.objections.list({ noticeId })).toHaveLength(2);
+
+    // Deciding twice records once; a different outcome later is refused.
+    const decision = { noticeId, objectionId: first.objectionId as string, upheld: false, affectedApplicationId: null, resolution: '经核查，材料真实有效，异议不成立。', investigatedOn: '2026-10-09' };
+    const d1 = await decideObjection.handler(decision, jobContext({ jobKey: '2251799813685500' }), h.services);
+    const d2 = await decideObjection.handler(decision, jobContext({ jobKey: '2251799813685500' }), h.services);
+    expect(d2.objectionDecision).toEqual(d1.objectionDecision);
+    await expect(decideObjection.handler({ ...decision, upheld: true, affectedApplicationId: app.id }, jobContext({ jobKey: '2251799813685501' }), h.services)).rejects.toThrow(/已于 .* 认定为“不成立”/);
+  });
+
+  it('fails with no retries, naming the variable, when the input is wrong', async () => {
+    const h = await harness();
+    const pi = await h.startProcess('publicity', { campaign: { id: 'x' }, notice: { kind: 'results', title: '公示', entries: [] }, days: 3, investigatorGroup: 'g' });
+    const incident = await h.waitForIncident({ processInstanceKey: pi, elementId: 'publish' });
+    expect(incident.errorType).toBe('JOB_NO_RETRIES');
+    expect(incident.errorMessage).toContain('days: 公示期不少于5个工作日');
+    expect(incident.errorMessage).toContain('days must be at least 5 working days');
+    expect(incident.errorMessage).toContain('notice.entries: 公示名单至少一人');
+  });
+});

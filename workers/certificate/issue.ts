@@ -1,0 +1,106 @@
+/**
+ * pingpin.certificate.issue — 颁发证书 (docs/procedures.md `certificate-issuance` step 1; DOMAIN.md §3).
+ *
+ * Issues the appointee's certificate through `registry.issueCertificate`: the enterprise's active
+ * evaluator filing for the level gives the first 13 characters (category, evaluator code — `0000`
+ * when filed with the province —, site province, site serial), then the year of issue, the level
+ * (`T` / `S`) and the next serial of (evaluator, year, level), allocated in the same transaction.
+ * Issued today (Asia/Shanghai, the engine clock); holder, ID number and occupation come from the
+ * application (the clear ID number through the registry's privileged, audited read). The
+ * application moves to `certified`.
+ *
+ * Idempotent by application: a redelivered job finds the application's certificate and returns it;
+ * the registry never allocates a second serial for an application.
+ */
+import { z } from 'zod';
+import { todayInShanghai } from '../../src/domain/validators.js';
+import type { Certificate } from '../../src/registry/index.js';
+import { defineWorker, NonRetryableError } from '../runtime.js';
+import { actorFor, refusal, typeError } from './shared.js';
+
+export const TYPE = 'pingpin.certificate.issue';
+
+/** Applications in these states get no certificate. */
+const EXCLUDED = new Set(['ineligible', 'not-recommended', 'rejected', 'withdrawn', 'disqualified']);
+
+const input = z.object({
+  campaign: z
+    .object(
+      {
+        id: z.string(typeError('评聘活动编号', 'campaign.id')).trim().min(1, '评聘活动编号不能为空 / campaign.id must not be empty'),
+        level: z.enum(['T', 'S'], { error: '评聘等级 campaign.level 须为 T（特级技师）或 S（首席技师） / campaign.level must be T or S' }),
+      },
+      typeError('评聘活动', 'campaign'),
+    )
+    .describe('评聘活动（读取 id、level：T 特级技师 / S 首席技师）'),
+  enterprise: z
+    .object({ creditCode: z.string(typeError('企业统一社会信用代码', 'enterprise.creditCode')).trim().min(1, '企业统一社会信用代码不能为空 / enterprise.creditCode must not be empty') }, typeError('企业', 'enterprise'))
+    .describe('企业（读取 creditCode：其考评机构备案决定证书编码前 13 位）'),
+  applicationId: z.string(typeError('申报编号', 'applicationId')).trim().min(1, '申报编号不能为空 / applicationId must not be empty').describe('被聘人员的申报编号（登记簿）'),
+});
+
+const output = z.object({
+  certificateCode: z.string().describe('证书编码（22 位，DOMAIN.md §3）'),
+  certificate: z
+    .object({ code: z.string(), level: z.string(), year: z.number(), serial: z.number(), issuedOn: z.string(), evaluatorKey: z.string() })
+    .describe('证书 {code, level, year, serial, issuedOn, evaluatorKey}（不含个人信息）'),
+});
+
+const publicView = (c: Certificate) => ({ code: c.code, level: c.level, year: c.year, serial: c.serial, issuedOn: c.issuedOn, evaluatorKey: c.evaluator.evaluatorKey });
+
+export const issue = defineWorker({
+  type: TYPE,
+  name: '颁发证书',
+  description:
+    '按企业考评机构备案在登记簿中颁发证书：编码 = 类别 + 考评机构代码 + 省份 + 站点序号 + 年份 + 等级 + 流水号（22 位，同一机构、年份、等级流水号不重复）。按申报幂等：重复投递时返回已颁发的证书。',
+  input,
+  output,
+  async handler({ campaign, enterprise, applicationId }, job, { registry, now }) {
+    const by = actorFor(TYPE);
+    const application = await registry.applications.get(applicationId);
+    if (!application) throw new NonRetryableError(`申报 applicationId=${applicationId} 在登记簿中不存在 / application ${applicationId} is not in the registry`);
+    if (application.campaignId !== campaign.id) {
+      throw new NonRetryableError(`申报 ${applicationId} 属于评聘活动 ${application.campaignId}，不属于 campaign.id=${campaign.id} / application ${applicationId} belongs to campaign ${application.campaignId}, not ${campaign.id}`);
+    }
+
+    let certificate = await registry.certificates.byApplication(applicationId);
+    if (!certificate) {
+      if (application.level !== campaign.level) {
+        throw new NonRetryableError(`申报 ${applicationId} 的等级为 ${application.level}，与 campaign.level=${campaign.level} 不符 / application ${applicationId} is for level ${application.level}, not campaign.level ${campaign.level}`);
+      }
+      if (EXCLUDED.has(application.status)) {
+        throw new NonRetryableError(`申报 ${applicationId} 的状态为 ${application.status}，不能颁发证书 / application ${applicationId} is ${application.status}: no certificate`);
+      }
+      const record = await registry.campaigns.get(campaign.id);
+      if (record && record.creditCode !== enterprise.creditCode.toUpperCase()) {
+        throw new NonRetryableError(`评聘活动 ${campaign.id} 属于企业 ${record.creditCode}，不是 enterprise.creditCode=${enterprise.creditCode} / campaign ${campaign.id} belongs to ${record.creditCode}, not ${enterprise.creditCode}`);
+      }
+      const occupation = application.applicant.occupation as { code?: unknown; name?: unknown } | null | undefined;
+      if (!occupation || typeof occupation.code !== 'string' || typeof occupation.name !== 'string') {
+        throw new NonRetryableError(`申报 ${applicationId} 未载明职业（工种）{code, name}，无法颁发证书 / application ${applicationId} names no occupation {code, name}`);
+      }
+      const withId = await registry.applications.getWithIdNumber(applicationId, by);
+      certificate = await registry
+        .issueCertificate({
+          creditCode: enterprise.creditCode,
+          level: application.level,
+          occupation: { code: occupation.code, name: occupation.name },
+          holder: { name: withId.applicant.name, idNumber: withId.idNumber },
+          issuedOn: todayInShanghai(now()),
+          applicationId,
+          by,
+        })
+        .catch((err: unknown) => refusal(err, `登记簿拒绝为申报 ${applicationId} 颁发证书`, `the registry refused to issue the certificate of application ${applicationId}`));
+      job.log.info({ applicationId, certificateCode: certificate.code }, `certificate ${certificate.code} issued`);
+    } else if (certificate.evaluator.creditCode !== enterprise.creditCode.toUpperCase()) {
+      throw new NonRetryableError(
+        `申报 ${applicationId} 已有企业 ${certificate.evaluator.creditCode} 颁发的证书 ${certificate.code}，不是 enterprise.creditCode=${enterprise.creditCode} / application ${applicationId} already has certificate ${certificate.code} of ${certificate.evaluator.creditCode}`,
+      );
+    }
+
+    if (!['certified', 'appointed', 'revoked'].includes(application.status)) {
+      await registry.applications.setStatus({ id: applicationId, status: 'certified', why: `颁发证书 ${certificate.code}`, by });
+    }
+    return { certificateCode: certificate.code, certificate: publicView(certificate) };
+  },
+});

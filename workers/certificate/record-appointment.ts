@@ -1,0 +1,97 @@
+/**
+ * pingpin.certificate.record-appointment — 登记聘任协议 (docs/procedures.md `certificate-issuance` step 4).
+ *
+ * Records the appointment agreement (聘任协议) the HR clerk entered in the user task record-appointment
+ * (form certificate-record-appointment, docs/forms.md): `appointment.signedOn` → signed on,
+ * `appointment.startOn` / `appointment.endOn` → the term, `appointment.post` → the post, on the
+ * application and its certificate. The application moves to `appointed`. The registry keeps no
+ * agreement number, duties or benefits yet: they are checked here and returned in
+ * `appointmentRecord`, and stay in the process's variables.
+ *
+ * Idempotent by application: recording the same appointment again returns the stored one; a
+ * different one for the same application is refused (a correction is a decision, not a retry).
+ */
+import { z } from 'zod';
+import { defineWorker } from '../runtime.js';
+import { actorFor, CERTIFICATE_CODE, isIsoDate, refusal, typeError } from './shared.js';
+
+export const TYPE = 'pingpin.certificate.record-appointment';
+
+const date = (zh: string, en: string) => z.string(typeError(zh, en)).refine(isIsoDate, `${zh}须为 YYYY-MM-DD / ${en} must be a date YYYY-MM-DD`);
+const optionalText = (zh: string, en: string, max: number) =>
+  z.string(typeError(zh, en)).trim().max(max, `${zh}最多 ${max} 字 / ${en} must be at most ${max} characters`).nullish();
+
+const input = z.object({
+  applicationId: z.string(typeError('申报编号', 'applicationId')).trim().min(1, '申报编号不能为空 / applicationId must not be empty').describe('被聘人员的申报编号'),
+  certificateCode: z
+    .string(typeError('证书编码', 'certificateCode'))
+    .trim()
+    .toUpperCase()
+    .regex(CERTIFICATE_CODE, '证书编码须为 22 位（DOMAIN.md §3） / certificateCode must be a 22-character certificate code')
+    .describe('证书编码'),
+  appointment: z
+    .object(
+      {
+        signedOn: date('协议签订日期', 'appointment.signedOn'),
+        agreementNumber: optionalText('协议编号', 'appointment.agreementNumber', 50),
+        startOn: date('聘期开始日期', 'appointment.startOn'),
+        endOn: date('聘期结束日期', 'appointment.endOn'),
+        post: z
+          .string(typeError('聘任岗位', 'appointment.post'))
+          .trim()
+          .min(2, '聘任岗位至少 2 字 / appointment.post must have at least 2 characters')
+          .max(50, '聘任岗位最多 50 字 / appointment.post must be at most 50 characters'),
+        duties: optionalText('岗位职责与任务', 'appointment.duties', 2000),
+        benefits: optionalText('待遇约定', 'appointment.benefits', 1000),
+      },
+      typeError('聘任协议', 'appointment'),
+    )
+    .superRefine((a, ctx) => {
+      if (a.endOn <= a.startOn) ctx.addIssue({ code: 'custom', path: ['endOn'], message: '聘期结束日期须晚于开始日期 / appointment.endOn must be after appointment.startOn' });
+    })
+    .describe('聘任协议（表单 certificate-record-appointment）{signedOn, agreementNumber, startOn, endOn, post, duties, benefits}'),
+});
+
+const output = z.object({
+  appointmentRecord: z
+    .object({
+      applicationId: z.string(),
+      certificateCode: z.string(),
+      signedOn: z.string(),
+      term: z.object({ start: z.string(), end: z.string() }),
+      post: z.string(),
+      agreementNumber: z.string().nullable(),
+      recordedAt: z.string(),
+    })
+    .describe('已登记的聘任协议 {applicationId, certificateCode, signedOn, term {start, end}, post, agreementNumber, recordedAt}'),
+});
+
+export const recordAppointment = defineWorker({
+  type: TYPE,
+  name: '登记聘任协议',
+  description: '将签订的聘任协议（签订日期、聘期、岗位）登记到申报和证书上，申报状态改为已聘任。按申报幂等：重复投递返回已登记的协议，内容不同则拒绝。',
+  input,
+  output,
+  async handler({ applicationId, certificateCode, appointment }, job, { registry }) {
+    const by = actorFor(TYPE);
+    const stored = await registry.appointments
+      .record({ applicationId, certificateCode, signedOn: appointment.signedOn, term: { start: appointment.startOn, end: appointment.endOn }, post: appointment.post, by })
+      .catch((err: unknown) => refusal(err, `登记簿拒绝登记申报 ${applicationId} 的聘任协议`, `the registry refused the appointment of application ${applicationId}`));
+    const application = await registry.applications.get(applicationId);
+    if (application && application.status !== 'appointed' && application.status !== 'revoked') {
+      await registry.applications.setStatus({ id: applicationId, status: 'appointed', why: `聘任协议 ${appointment.signedOn} 签订，聘期 ${appointment.startOn} 至 ${appointment.endOn}`, by });
+    }
+    job.log.info({ applicationId, certificateCode }, `appointment of ${applicationId} recorded`);
+    return {
+      appointmentRecord: {
+        applicationId,
+        certificateCode: stored.certificateCode ?? certificateCode,
+        signedOn: stored.signedOn,
+        term: stored.term,
+        post: stored.post,
+        agreementNumber: appointment.agreementNumber || null,
+        recordedAt: stored.createdAt,
+      },
+    };
+  },
+});

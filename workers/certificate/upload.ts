@@ -1,0 +1,86 @@
+/**
+ * pingpin.certificate.upload — 上传全国证书查询系统 (docs/procedures.md `certificate-issuance` step 2).
+ *
+ * Sends the issued certificate to the national certificate query system (全国职业技能等级证书查询系统)
+ * through `services.nationalRegistry`: the local adapter records it in the registry
+ * (`national_uploads`), the HTTP adapter POSTs it (NATIONAL_REGISTRY=http). The record holds the
+ * holder's clear ID number, which the national system needs: it is read here only through the
+ * registry's privileged, audited read (`certificates.getWithIdNumber`) and never returned.
+ *
+ * Failures: the HTTP adapter retries 5xx, 429, time-outs and network errors itself, then throws; the
+ * job is then retried with back-off by the engine and finally raises an incident whose message quotes
+ * the national system's status and answer. A refusal — any other HTTP answer (400, 401, 403, 422, a
+ * redirect …) or the local registry refusing the record — cannot be fixed by retrying: the job fails
+ * at once with no retries (NonRetryableError), the incident quoting the answer. Fix the cause, give
+ * the job retries and resolve the incident.
+ *
+ * Idempotent by certificate code: the local registry answers `alreadyUploaded` to a repeat, the
+ * national system 409 (the adapter sends `Idempotency-Key: <code>`).
+ */
+import { z } from 'zod';
+import { defineWorker, NonRetryableError } from '../runtime.js';
+import { NationalRegistryError, type NationalRegistryAdapter } from '../services.js';
+import { actorFor, CERTIFICATE_CODE, refusal, typeError } from './shared.js';
+
+export const TYPE = 'pingpin.certificate.upload';
+
+const input = z.object({
+  certificateCode: z
+    .string(typeError('证书编码', 'certificateCode'))
+    .trim()
+    .toUpperCase()
+    .regex(CERTIFICATE_CODE, '证书编码须为 22 位（DOMAIN.md §3） / certificateCode must be a 22-character certificate code')
+    .describe('证书编码（pingpin.certificate.issue 返回）'),
+});
+
+const output = z.object({
+  nationalUpload: z
+    .object({ certificateCode: z.string(), reference: z.string(), alreadyUploaded: z.boolean(), via: z.enum(['local', 'http']) })
+    .describe('上传回执 {certificateCode, reference（全国系统的记录号）, alreadyUploaded（此前已上传）, via（local 本地登记 / http 全国系统）}'),
+});
+
+/** Whether a retry cannot change the answer (see the module comment). */
+function isRefusal(err: NationalRegistryError, adapter: NationalRegistryAdapter): boolean {
+  if (adapter.kind === 'local') return true; // the local adapter throws this only for refusals
+  const status = err.status;
+  return status !== undefined && status < 500 && status !== 408 && status !== 429;
+}
+
+export const upload = defineWorker({
+  type: TYPE,
+  name: '上传全国证书查询系统',
+  description:
+    '将证书数据（含持证人身份证号明文，仅经登记簿特权读取）上传全国职业技能等级证书查询系统：本地模式记入登记簿，HTTP 模式发送至全国系统。5xx 等临时故障退避重试，最终产生引述全国系统答复的 incident；4xx 等拒绝不重试，立即产生 incident。按证书编码幂等。',
+  input,
+  output,
+  // The HTTP adapter may try 4 times with a 15 s time-out each and back-offs between: more than the default 60 s.
+  timeoutMs: 180_000,
+  async handler({ certificateCode }, job, { registry, nationalRegistry }) {
+    const certificate = await registry.certificates
+      .getWithIdNumber(certificateCode, actorFor(TYPE))
+      .catch((err: unknown) => refusal(err, `读取证书 ${certificateCode} 失败`, `cannot read certificate ${certificateCode}`));
+    if (certificate.status !== 'valid') {
+      throw new NonRetryableError(`证书 ${certificateCode} 已被撤销（${certificate.revokedOn}），不上传 / certificate ${certificateCode} is revoked (${certificate.revokedOn}): not uploaded`);
+    }
+    const evaluator = await registry.enterprises.get(certificate.evaluator.creditCode);
+    if (!evaluator) throw new NonRetryableError(`颁证企业 ${certificate.evaluator.creditCode} 在登记簿中不存在 / enterprise ${certificate.evaluator.creditCode} is not in the registry`);
+
+    let receipt;
+    try {
+      receipt = await nationalRegistry.upload({
+        certificateCode: certificate.code,
+        holderName: certificate.holderName,
+        idNumber: certificate.idNumber,
+        level: certificate.level,
+        occupation: certificate.occupation,
+        evaluator: { creditCode: evaluator.creditCode, name: evaluator.name },
+        issuedOn: certificate.issuedOn,
+      });
+    } catch (err) {
+      if (err instanceof NationalRegistryError && isRefusal(err, nationalRegistry)) throw new NonRetryableError(err.message, { cause: err });
+      throw err;
+    }
+    job.log.info({ certificateCode: certificate.code, via: nationalRegistry.kind, alreadyUploaded: receipt.alreadyUploaded }, `certificate ${certificate.code} uploaded`);
+    return { nationalUpload: { certificateCode: certificate.code, reference: receipt.reference, alreadyUploaded: receipt.alreadyUploaded, via: nationalRegistry.kind } };
+  },
+});
