@@ -5,11 +5,17 @@
 import { issue as certificateIssue } from './certificate/issue.js';
 import { recordAppointment as certificateRecordAppointment } from './certificate/record-appointment.js';
 import { upload as certificateUpload } from './certificate/upload.js';
+import { eligibilityFacts } from './eligibility/facts.js';
+import { eligibilityRecord } from './eligibility/record.js';
+import { filingRecord } from './filing/record.js';
+import { filingRegister } from './filing/register.js';
 import { close as publicityClose } from './publicity/close.js';
 import { decideObjection as publicityDecideObjection } from './publicity/decide-objection.js';
 import { publish as publicityPublish } from './publicity/publish.js';
 import { recordObjection as publicityRecordObjection } from './publicity/record-objection.js';
 import { result as publicityResult } from './publicity/result.js';
+import { reviewAggregate } from './review/aggregate.js';
+import { reviewCheckPanel } from './review/check-panel.js';
 import type { WorkerDefinition } from './runtime.js';
 
 export const workers: WorkerDefinition[] = [
@@ -23,4 +29,12 @@ export const workers: WorkerDefinition[] = [
   certificateIssue,
   certificateUpload,
   certificateRecordAppointment,
+  // candidate-review (参评人员评审) and the panel check of the appraisal processes
+  eligibilityFacts,
+  eligibilityRecord,
+  reviewAggregate,
+  reviewCheckPanel,
+  // enterprise-filing (特级技师、首席技师备案)
+  filingRegister,
+  filingRecord,
 ];
