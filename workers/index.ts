@@ -2,6 +2,15 @@
  * Every job worker of pingpin, one module per job type. `npm start` starts them all; the process
  * tests start the same list. The 评聘 procedures' workers arrive with their models.
  */
+import { campaignApplyPublicityWorker } from './campaign/apply-publicity.js';
+import { campaignApplyReviewWorker } from './campaign/apply-review.js';
+import { campaignArchiveWorker } from './campaign/archive.js';
+import { campaignDeadlineDatesWorker } from './campaign/deadline-dates.js';
+import { campaignFinalizeListWorker } from './campaign/finalize-list.js';
+import { campaignNextBatchWorker } from './campaign/next-batch.js';
+import { campaignOpenWorker } from './campaign/open.js';
+import { campaignRegisterCandidatesWorker } from './campaign/register-candidates.js';
+import { campaignSelectWorker } from './campaign/select.js';
 import { issue as certificateIssue } from './certificate/issue.js';
 import { recordAppointment as certificateRecordAppointment } from './certificate/record-appointment.js';
 import { upload as certificateUpload } from './certificate/upload.js';
@@ -9,6 +18,7 @@ import { eligibilityFacts } from './eligibility/facts.js';
 import { eligibilityRecord } from './eligibility/record.js';
 import { filingRecord } from './filing/record.js';
 import { filingRegister } from './filing/register.js';
+import { fraudBanWorker } from './fraud/ban.js';
 import { close as publicityClose } from './publicity/close.js';
 import { decideObjection as publicityDecideObjection } from './publicity/decide-objection.js';
 import { publish as publicityPublish } from './publicity/publish.js';
@@ -37,4 +47,16 @@ export const workers: WorkerDefinition[] = [
   // enterprise-filing (特级技师、首席技师备案)
   filingRegister,
   filingRecord,
+  // appraisal campaigns (评聘活动: appraisal-national, appraisal-guangdong, and the Fujian / Sichuan processes)
+  campaignOpenWorker,
+  campaignRegisterCandidatesWorker,
+  campaignSelectWorker,
+  campaignApplyPublicityWorker,
+  campaignApplyReviewWorker,
+  campaignFinalizeListWorker,
+  campaignDeadlineDatesWorker,
+  campaignNextBatchWorker,
+  campaignArchiveWorker,
+  // fraud (弄虚作假: every appraisal-* event subprocess)
+  fraudBanWorker,
 ];

@@ -1,0 +1,132 @@
+/**
+ * What the campaign workers (workers/campaign/*) and the fraud worker (workers/fraud/ban.ts) share:
+ * the zod schemas of the shared process variables of docs/procedures.md (`campaign`, `enterprise`,
+ * application id lists), bilingual messages, "today" from the engine clock, idempotent status
+ * changes of applications, and the translation of registry refusals into jobs that fail at once.
+ *
+ * Every message that names a variable says it in Chinese and English, e.g.
+ * `评聘活动编号不能为空 / campaign.id must not be empty`; the runtime prefixes the variable's path.
+ */
+import { z } from 'zod';
+import { todayInShanghai } from '../../src/domain/validators.js';
+import { RegistryError, type Application, type ApplicationStatus, type Registry } from '../../src/registry/index.js';
+import { NonRetryableError } from '../runtime.js';
+import type { WorkerServices } from '../services.js';
+
+/** "中文 / English": the form of every message a worker gives about a variable. */
+export const bi = (zh: string, en: string): string => `${zh} / ${en}`;
+
+/** A job that cannot succeed by retrying (bad or contradictory variables, a registry refusal). */
+export const refuse = (zh: string, en: string): NonRetryableError => new NonRetryableError(bi(zh, en));
+
+export const JURISDICTION_NAMES = { national: '全国试点', guangdong: '广东省', fujian: '福建省', sichuan: '四川省' } as const;
+export type Jurisdiction = keyof typeof JURISDICTION_NAMES;
+export const LEVEL_NAMES = { T: '特级技师', S: '首席技师' } as const;
+
+/** The fraud rule each jurisdiction cites (003 六(四); 002 七(四); Fujian and Sichuan apply the national rule). */
+export const FRAUD_BASIS: Record<Jurisdiction, '003 六(四)' | '002 七(四)'> = {
+  national: '003 六(四)',
+  guangdong: '002 七(四)',
+  fujian: '003 六(四)',
+  sichuan: '003 六(四)',
+};
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+export const dateString = (zh: string, en: string) =>
+  z
+    .string({ error: bi(`${zh}应为日期字符串 YYYY-MM-DD`, `${en} must be a date string YYYY-MM-DD`) })
+    .regex(isoDate, { error: bi(`${zh}应为日期 YYYY-MM-DD`, `${en} must be a date YYYY-MM-DD`) })
+    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+      error: bi(`${zh}不是有效日期`, `${en} is not a valid calendar date`),
+    });
+
+export const idString = (zh: string, en: string) =>
+  z.string({ error: bi(`${zh}应为字符串`, `${en} must be a string`) }).trim().min(1, { error: bi(`${zh}不能为空`, `${en} must not be empty`) });
+
+export const idList = (zh: string, en: string) =>
+  z.array(idString(`${zh}中的申报编号`, `every id in ${en}`), { error: bi(`${zh}应为申报编号列表`, `${en} must be a list of application ids`) });
+
+/** `campaign` as `pingpin.campaign.open` sets it (docs/procedures.md, shared variables). */
+export const campaignSchema = z
+  .object(
+    {
+      id: idString('评聘活动编号 campaign.id', 'campaign.id'),
+      jurisdiction: z.enum(['national', 'guangdong', 'fujian', 'sichuan'], {
+        error: bi('评聘活动地区 campaign.jurisdiction 应为 national、guangdong、fujian 或 sichuan', 'campaign.jurisdiction must be national, guangdong, fujian or sichuan'),
+      }),
+      level: z.enum(['T', 'S'], { error: bi('评聘等级 campaign.level 应为 T（特级技师）或 S（首席技师）', 'campaign.level must be T or S') }),
+      year: z
+        .number({ error: bi('评聘年度 campaign.year 应为数字', 'campaign.year must be a number') })
+        .int({ error: bi('评聘年度 campaign.year 应为整数', 'campaign.year must be a whole number') }),
+      batch: z.number({ error: bi('批次 campaign.batch 应为数字或空', 'campaign.batch must be a number or null') }).int().nullable().optional(),
+      deadline: dateString('完成时限 campaign.deadline', 'campaign.deadline').nullable().optional(),
+    },
+    { error: bi('缺少评聘活动变量 campaign（由“开启评聘活动”设置）', 'campaign is missing or not an object (set by pingpin.campaign.open)') },
+  )
+  .describe('评聘活动 {id, jurisdiction, level, year, batch?, deadline?}，由“开启评聘活动”（pingpin.campaign.open）设置');
+export type CampaignVar = z.infer<typeof campaignSchema>;
+
+/** The part of `enterprise` the workers read. */
+export const enterpriseSchema = z
+  .object(
+    {
+      creditCode: idString('企业统一社会信用代码 enterprise.creditCode', 'enterprise.creditCode'),
+      name: z.string({ error: bi('企业名称 enterprise.name 应为字符串', 'enterprise.name must be a string') }).optional(),
+      provinciallyFiled: z.boolean({ error: bi('省属备案企业 enterprise.provinciallyFiled 应为 true 或 false', 'enterprise.provinciallyFiled must be true or false') }).optional(),
+    },
+    { error: bi('缺少企业变量 enterprise（由“开启评聘活动”设置）', 'enterprise is missing or not an object (set by pingpin.campaign.open)') },
+  )
+  .describe('开展评聘的企业 {creditCode, name, divisionCode, cityCode, province, provinciallyFiled, …}，由“开启评聘活动”设置');
+
+/** Today (Asia/Shanghai) on the engine clock. */
+export const today = (services: WorkerServices): string => todayInShanghai(services.now());
+
+/** Statuses a worker never moves an application out of: a later step must not undo them. */
+const FINAL: readonly ApplicationStatus[] = ['disqualified', 'withdrawn', 'revoked', 'certified', 'appointed'];
+
+/**
+ * Moves an application to `status` unless it already is there for the same reason (a redelivered
+ * job), or it is in a status no campaign step may undo (disqualified, withdrawn, certified …).
+ * Returns the application as it is afterwards.
+ */
+export async function setStatusOnce(registry: Registry, application: Application, status: ApplicationStatus, why: string, by: string): Promise<Application> {
+  if (FINAL.includes(application.status)) return application;
+  const last = application.history[application.history.length - 1];
+  if (application.status === status && (last?.why ?? null) === why) return application;
+  return registry.applications.setStatus({ id: application.id, status, why: why.slice(0, 2000), by });
+}
+
+/** Loads applications by id; an unknown id or one of another campaign fails the job at once, naming the variable. */
+export async function loadApplications(registry: Registry, campaignId: string, ids: readonly string[], variable: { zh: string; en: string }): Promise<Application[]> {
+  const out: Application[] = [];
+  for (const id of ids) {
+    const app = await registry.applications.get(id);
+    if (!app) throw refuse(`${variable.zh}中的申报 ${id} 在登记系统中不存在`, `${variable.en}: application ${id} does not exist in the registry`);
+    if (app.campaignId !== campaignId) {
+      throw refuse(`${variable.zh}中的申报 ${id} 属于另一评聘活动（${app.campaignId}）`, `${variable.en}: application ${id} belongs to campaign ${app.campaignId}, not ${campaignId}`);
+    }
+    out.push(app);
+  }
+  return out;
+}
+
+/** Runs a registry call; a refusal that retrying cannot change fails the job at once with the registry's reason. */
+export async function registryCall<T>(what: { zh: string; en: string }, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    // Every RegistryError (validation, not found, conflict, retention …) is a refusal; anything else
+    // (a busy database, a lost connection) is transient and retried with back-off.
+    if (err instanceof RegistryError) {
+      throw new NonRetryableError(`${bi(`登记系统拒绝${what.zh}`, `the registry refused to ${what.en}`)}: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** The worker name recorded in the registry's audit trail. */
+export const actor = (type: string): string => `worker:${type}`;
+
+/** Keeps the order of `ids`, without repeats. */
+export const distinct = (ids: Iterable<string>): string[] => [...new Set(ids)];
