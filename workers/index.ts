@@ -13,6 +13,7 @@ import { campaignRegisterCandidatesWorker } from './campaign/register-candidates
 import { campaignSelectWorker } from './campaign/select.js';
 import { issue as certificateIssue } from './certificate/issue.js';
 import { recordAppointment as certificateRecordAppointment } from './certificate/record-appointment.js';
+import { revoke as certificateRevoke } from './certificate/revoke.js';
 import { upload as certificateUpload } from './certificate/upload.js';
 import { eligibilityFacts } from './eligibility/facts.js';
 import { eligibilityRecord } from './eligibility/record.js';
@@ -24,6 +25,13 @@ import { decideObjection as publicityDecideObjection } from './publicity/decide-
 import { publish as publicityPublish } from './publicity/publish.js';
 import { recordObjection as publicityRecordObjection } from './publicity/record-objection.js';
 import { result as publicityResult } from './publicity/result.js';
+import { managementRecordAssessmentWorker } from './management/record-assessment.js';
+import { managementRecordEventWorker } from './management/record-event.js';
+import { managementStartWorker } from './management/start.js';
+import { managementStopBenefitsWorker } from './management/stop-benefits.js';
+import { quotaReleaseWorker } from './quota/release.js';
+import { quotaReserveWorker } from './quota/reserve.js';
+import { quotaStatusWorker } from './quota/status.js';
 import { reviewAggregate } from './review/aggregate.js';
 import { reviewCheckPanel } from './review/check-panel.js';
 import type { WorkerDefinition } from './runtime.js';
@@ -59,4 +67,14 @@ export const workers: WorkerDefinition[] = [
   campaignArchiveWorker,
   // fraud (弄虚作假: every appraisal-* event subprocess)
   fraudBanWorker,
+  // Sichuan recommendation quotas (推荐名额: appraisal-sichuan)
+  quotaStatusWorker,
+  quotaReserveWorker,
+  quotaReleaseWorker,
+  // management-period (三年管理期: assessments, events, benefits; the revocation of 001 附件4 第九条)
+  certificateRevoke,
+  managementStartWorker,
+  managementRecordAssessmentWorker,
+  managementRecordEventWorker,
+  managementStopBenefitsWorker,
 ];

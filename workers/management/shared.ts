@@ -1,0 +1,104 @@
+/**
+ * What the management-period workers share (not a worker): the variables of `management-period`
+ * (docs/procedures.md), the dates of the three-year period (001 附件4 第一条), and how the period's
+ * records reach the registry.
+ *
+ * The registry has no table of management periods yet, so each record (period start, assessment
+ * filed with the provincial HRSS, reported event, benefits stopped) is written as an entry of the
+ * holder's application history (`applications.setStatus` with the same status and a `why`), which
+ * also puts it on the audit trail. Each entry starts with a marker such as `【管理期·第1年度考核】`;
+ * a redelivered job finds its marker and writes nothing twice.
+ */
+import { z } from 'zod';
+import { addMonths, anniversary, fromDay, isValidDate, toDay } from '../../src/domain/periods.js';
+import type { Application, ApplicationStatus, Registry } from '../../src/registry/index.js';
+import { bi, dateString, idString, refuse, registryCall } from '../campaign/shared.js';
+
+export const certificateCodeSchema = z
+  .string({ error: bi('证书编码 certificateCode 应为字符串', 'certificateCode must be a string') })
+  .trim()
+  .regex(/^[YS]\d{14}[TS]\d{6}$/, { error: bi('证书编码 certificateCode 应为 22 位特级技师（T）或首席技师（S）证书编码', 'certificateCode must be a 22-character certificate code of level T or S') })
+  .describe('管理期人员的证书编码（22 位，第 16 位为 T 或 S）；也是“管理期事件”消息的关联键');
+
+export const holderSchema = z
+  .object(
+    {
+      applicationId: idString('申报编号 holder.applicationId', 'holder.applicationId'),
+      name: z.string({ error: bi('姓名 holder.name 应为字符串', 'holder.name must be a string') }).optional(),
+    },
+    { error: bi('缺少管理期人员变量 holder {applicationId, name}', 'holder {applicationId, name} is missing or not an object') },
+  )
+  .describe('管理期人员 {applicationId, name}');
+
+export const recordEnterpriseSchema = z
+  .object(
+    {
+      creditCode: idString('所在单位统一社会信用代码 enterprise.creditCode', 'enterprise.creditCode'),
+      name: z.string({ error: bi('所在单位名称 enterprise.name 应为字符串', 'enterprise.name must be a string') }).optional(),
+      divisionCode: z
+        .string({ error: bi('所在单位行政区划代码 enterprise.divisionCode 应为字符串', 'enterprise.divisionCode must be a string') })
+        .regex(/^\d{6}$/, { error: bi('所在单位行政区划代码 enterprise.divisionCode 应为 6 位数字', 'enterprise.divisionCode must be 6 digits') }),
+    },
+    { error: bi('缺少所在单位变量 enterprise {creditCode, name, divisionCode}', 'enterprise {creditCode, name, divisionCode} is missing or not an object') },
+  )
+  .describe('所在单位 {creditCode, name, divisionCode, …}：候选组由它计算');
+
+export { bi, dateString, refuse, registryCall };
+
+export const LEVEL_NAMES: Record<string, string> = { T: '特级技师', S: '首席技师' };
+export const levelOf = (certificateCode: string): string => certificateCode[15]!;
+
+export interface PeriodDates {
+  startOn: string;
+  endOn: string;
+  assessments: { year: number; dueOn: string; dueAt: string }[];
+  finalAssessmentDueOn: string;
+  finalAssessmentDueAt: string;
+}
+
+/** Midnight at the start of a date in Asia/Shanghai, the form timers take (ISO 8601 with offset). */
+export const startOfDayShanghai = (date: string): string => `${date}T00:00:00+08:00`;
+
+/**
+ * 001 附件4 第一条: three years from the 1st of the month after the approval. The yearly assessment
+ * of year n falls due on the n-th anniversary of the start (第五条); the final assessment (四(八)) when
+ * the period ends, i.e. on the third anniversary (the last day of the period is the day before).
+ */
+export function periodDates(approvedOn: string): PeriodDates {
+  if (!isValidDate(approvedOn)) throw new Error(`not a date: ${approvedOn}`);
+  const startOn = addMonths(`${approvedOn.slice(0, 7)}-01`, 1);
+  const end = anniversary(startOn, 3);
+  const assessments = [1, 2, 3].map((year) => {
+    const dueOn = anniversary(startOn, year);
+    return { year, dueOn, dueAt: startOfDayShanghai(dueOn) };
+  });
+  return { startOn, endOn: fromDay(toDay(end) - 1), assessments, finalAssessmentDueOn: end, finalAssessmentDueAt: startOfDayShanghai(end) };
+}
+
+/** The holder's application, which must exist and hold this certificate. */
+export async function holderApplication(registry: Registry, applicationId: string, certificateCode: string): Promise<Application> {
+  const app = await registry.applications.get(applicationId);
+  if (!app) throw refuse(`管理期人员的申报 holder.applicationId=${applicationId} 在登记系统中不存在`, `holder.applicationId: application ${applicationId} does not exist in the registry`);
+  const cert = await registry.certificates.get(certificateCode);
+  if (!cert) throw refuse(`证书 certificateCode=${certificateCode} 在登记系统中不存在`, `certificateCode: certificate ${certificateCode} does not exist in the registry`);
+  if (cert.applicationId !== null && cert.applicationId !== applicationId) {
+    throw refuse(
+      `证书 ${certificateCode}（certificateCode）是申报 ${cert.applicationId} 的证书，不是 holder.applicationId=${applicationId} 的`,
+      `certificateCode: certificate ${certificateCode} belongs to application ${cert.applicationId}, not holder.applicationId ${applicationId}`,
+    );
+  }
+  return app;
+}
+
+/**
+ * Writes a management-period record into the holder's application history once: nothing when an
+ * entry with the same marker is already there (a redelivered job). `status` moves the application
+ * (e.g. `revoked`); by default it keeps its status. Returns whether it wrote.
+ */
+export async function recordOnce(registry: Registry, app: Application, marker: string, text: string, by: string, status?: ApplicationStatus): Promise<boolean> {
+  if (app.history.some((h) => (h.why ?? '').startsWith(marker))) return false;
+  await registryCall({ zh: '登记管理期记录', en: 'record the management-period entry' }, () =>
+    registry.applications.setStatus({ id: app.id, status: status ?? app.status, why: `${marker}${text}`.slice(0, 2000), by }),
+  );
+  return true;
+}

@@ -1,0 +1,50 @@
+/**
+ * pingpin.management.start — 确定三年管理期. The first step of `management-period` (001 四(八),
+ * 附件4 第一条): the period runs three years from the 1st of the month after the approval; the unit
+ * assesses the holder once a year (第五条) and at the end of the period (四(八) 终期考核). Returns the
+ * dates the model's timers wait for and records the start in the registry. Idempotent.
+ */
+import { z } from 'zod';
+import { defineWorker } from '../runtime.js';
+import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, LEVEL_NAMES, levelOf, periodDates, recordEnterpriseSchema, recordOnce, refuse } from './shared.js';
+
+const TYPE = 'pingpin.management.start';
+
+export const managementStartWorker = defineWorker({
+  type: TYPE,
+  name: '确定三年管理期',
+  description:
+    '按“自被批准的次月1日起计算、管理期限为三年”（001 附件4 第一条）确定管理期起止日期、三次年度考核和终期考核的日期（考核定时器等待这些日期），并在登记系统中记录管理期开始。证书须在登记系统中且未被取消。',
+  input: z.object({
+    certificateCode: certificateCodeSchema,
+    holder: holderSchema,
+    enterprise: recordEnterpriseSchema,
+    approvedOn: dateString('核准日期 approvedOn', 'approvedOn').describe('省级人社部门核准（批准）日期 YYYY-MM-DD'),
+    recommendedBy: z
+      .enum(['city', 'province'], { error: bi('推荐渠道 recommendedBy 应为 city（市州推荐）或 province（省级部门推荐）', 'recommendedBy must be city or province') })
+      .describe('单位的推荐渠道：city 按隶属关系经市（州）人社局；province 省属企业等省级部门推荐的单位（取消等级时跳过市级审核，第九条）'),
+  }),
+  output: z.object({
+    managementPeriod: z
+      .object({})
+      .describe('管理期 {startOn, endOn, assessments: [{year, dueOn, dueAt}], finalAssessmentDueOn, finalAssessmentDueAt}：dueAt 为考核定时器的时刻（北京时间当日 0 时）'),
+  }),
+  async handler(i, _job, { registry }) {
+    const app = await holderApplication(registry, i.holder.applicationId, i.certificateCode);
+    const cert = (await registry.certificates.get(i.certificateCode))!;
+    if (cert.status === 'revoked') {
+      throw refuse(`证书 ${i.certificateCode}（certificateCode）已于 ${cert.revokedOn} 取消，不能开始管理期`, `certificateCode: certificate ${i.certificateCode} was revoked on ${cert.revokedOn}; no management period starts`);
+    }
+    const period = periodDates(i.approvedOn);
+    await recordOnce(
+      registry,
+      app,
+      '【管理期·开始】',
+      `${LEVEL_NAMES[levelOf(i.certificateCode)] ?? ''}（证书 ${i.certificateCode}）管理期 ${period.startOn} 至 ${period.endOn}（核准日期 ${i.approvedOn}，001 附件4 第一条）；年度考核 ${period.assessments
+        .map((a) => a.dueOn)
+        .join('、')}，终期考核 ${period.finalAssessmentDueOn}`,
+      `worker:${TYPE}`,
+    );
+    return { managementPeriod: period };
+  },
+});
