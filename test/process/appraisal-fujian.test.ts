@@ -201,6 +201,8 @@ async function review(pi: string, hr: string, panel: string[], scores: Record<st
     const seed = v.itemScores as Array<{ key: string }>;
     await h.completeUserTask(t, { itemScores: seed.map((s) => ({ key: s.key, score: scores[v.applicationId as string]! })) }, { as: t.assignee as string });
   }
+  // The 内督小组 signs off after the review has ended (an earlier "no violation" reopens its task).
+  await h.waitForElement({ processInstanceKey: pi, elementId: 'candidate-review', state: 'COMPLETED' });
 }
 
 /** The review subprocess has ended: the result selection ran. */
@@ -574,6 +576,7 @@ describe('appraisal-fujian', () => {
       const seed = (await taskVariables(t)).itemScores as Array<{ key: string }>;
       await h.completeUserTask(t, { itemScores: seed.map((i) => ({ key: i.key, score: 85 })) }, { as: t.assignee as string });
     }
+    await h.waitForElement({ processInstanceKey: pi, elementId: 'candidate-review', state: 'COMPLETED' });
     await h.completeUserTask(await h.waitForUserTask({ processInstanceKey: pi, elementId: 'supervise-review', candidateGroup: s.groups.city }), SUPERVISION());
     await h.completeUserTask(await h.waitForUserTask({ processInstanceKey: pi, elementId: 'oversight-review', candidateGroup: s.groups.oversight }), NO_VIOLATION);
     await reviewEnded(pi);
