@@ -1940,7 +1940,9 @@ export class Engine implements EngineCommands {
 
   private applyInputMappings(row: ElementRow, node: FlowNode): void {
     if (node.inputs.length === 0) return;
-    const document = this.evaluateMappings(node.inputs, this.visibleVariables(row.flow_scope_key!), false);
+    // Evaluated in the element's own scope, as Zeebe does: an inner multi-instance instance already
+    // holds its inputElement and loopCounter there; for any other element the scope is still empty.
+    const document = this.evaluateMappings(node.inputs, this.visibleVariables(row.key), false);
     for (const [name, value] of Object.entries(document)) {
       this.setLocalVariable(row.key, row.process_instance_key, row.process_definition_id, row.tenant_id, name, value);
     }

@@ -743,3 +743,22 @@ describe('multi-instance scopes', () => {
     expect(await state(pi2.processInstanceKey)).toBe('COMPLETED');
   });
 });
+
+describe('multi-instance input mappings', () => {
+  it('sees the input element and loop counter of its own inner instance', async () => {
+    const { elements: els, flows } = chain(
+      { id: 'start', kind: 'start' },
+      {
+        id: 'each',
+        kind: 'service',
+        ext: job('mi-input') + '<zeebe:ioMapping><zeebe:input source="=item.id + &quot;#&quot; + string(loopCounter)" target="label" /></zeebe:ioMapping>',
+        body: '<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=[{id: &quot;a&quot;}, {id: &quot;b&quot;}]" inputElement="item" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>',
+      },
+      { id: 'end', kind: 'end' },
+    );
+    await deploy('mi-input.bpmn', bpmn('mi-input', els, flows));
+    const pi = await start('mi-input');
+    const jobs = (await activate('mi-input')).filter((j) => j.processInstanceKey === pi.processInstanceKey);
+    expect(jobs.map((j) => (j.variables as { label: string }).label).sort()).toEqual(['a#1', 'b#2']);
+  });
+});
