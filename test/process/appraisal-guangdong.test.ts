@@ -38,20 +38,7 @@ afterAll(() => h?.stop());
 // ------------------------------------------------------------------------------------------------
 // helpers
 
-async function waitForTasks(pi: string, elementId: string, n: number, timeoutMs = 20_000): Promise<UserTask[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const keys = new Set(await h.family(pi));
-    const res = await h.http('POST', '/v2/user-tasks/search', { filter: { elementId, state: 'CREATED' }, page: { limit: 1000 } });
-    const tasks = (res.body.items as UserTask[]).filter((t) => keys.has(t.processInstanceKey));
-    if (tasks.length === n) return tasks;
-    if (Date.now() > deadline) {
-      const incidents = await h.http('POST', '/v2/incidents/search', { filter: { state: 'ACTIVE' } });
-      throw new Error(`expected ${n} ${elementId} tasks, found ${tasks.length}; incidents: ${JSON.stringify(incidents.body.items.map((i: { errorMessage: string }) => i.errorMessage))}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitForTasks = (pi: string, elementId: string, n: number, timeoutMs?: number): Promise<UserTask[]> => h.waitForTasks(pi, elementId, n, timeoutMs);
 
 /** Every user task of the family ever created for an element (any state). */
 async function tasksEver(pi: string, elementId: string): Promise<UserTask[]> {
@@ -60,10 +47,7 @@ async function tasksEver(pi: string, elementId: string): Promise<UserTask[]> {
   return (res.body.items as UserTask[]).filter((t) => keys.has(t.processInstanceKey));
 }
 
-async function taskVariables(task: UserTask): Promise<Record<string, unknown>> {
-  const res = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, { filter: {}, page: { limit: 1000 } });
-  return Object.fromEntries((res.body.items as Array<{ name: string; value: string }>).map((v) => [v.name, JSON.parse(v.value)]));
-}
+const taskVariables = (task: UserTask): Promise<Record<string, unknown>> => h.taskVariables(task);
 
 async function calledInstance(pi: string, processDefinitionId: string): Promise<string> {
   const keys = new Set(await h.family(pi));

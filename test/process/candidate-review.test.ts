@@ -32,27 +32,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h?.stop());
 
-/** Polls until the instance family has exactly `n` CREATED tasks of an element. */
-async function waitForTasks(pi: string, elementId: string, n: number, timeoutMs = 15_000): Promise<UserTask[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const keys = new Set(await h.family(pi));
-    const res = await h.http('POST', '/v2/user-tasks/search', { filter: { elementId, state: 'CREATED' }, page: { limit: 1000 } });
-    const tasks = (res.body.items as UserTask[]).filter((t) => keys.has(t.processInstanceKey));
-    if (tasks.length === n) return tasks;
-    if (Date.now() > deadline) {
-      const incidents = await h.http('POST', '/v2/incidents/search', { filter: { state: 'ACTIVE' } });
-      throw new Error(`expected ${n} ${elementId} tasks, found ${tasks.length}; incidents: ${JSON.stringify(incidents.body.items.map((i: { errorMessage: string }) => i.errorMessage))}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitForTasks = (pi: string, elementId: string, n: number, timeoutMs?: number): Promise<UserTask[]> => h.waitForTasks(pi, elementId, n, timeoutMs);
 
-/** The variables a task sees (its scope and those above it). */
-async function taskVariables(task: UserTask): Promise<Record<string, unknown>> {
-  const res = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, { filter: {}, page: { limit: 1000 } });
-  return Object.fromEntries((res.body.items as Array<{ name: string; value: string }>).map((v) => [v.name, JSON.parse(v.value)]));
-}
+const taskVariables = (task: UserTask): Promise<Record<string, unknown>> => h.taskVariables(task);
 
 const campaignVar = (id: string, jurisdiction: string, level = 'T') => ({ id, jurisdiction, level, year: 2026, batch: jurisdiction === 'guangdong' ? 1 : null, deadline: jurisdiction === 'guangdong' ? '2026-07-10' : '2026-10-30' });
 const enterpriseVar = (e: { creditCode: string; name: string; divisionCode: string; province: string }) => ({

@@ -175,6 +175,12 @@ export interface ProcessHarness {
   state(processInstanceKey: string): Promise<string>;
   /** The instance and every instance it called, transitively. */
   family(processInstanceKey: string): Promise<string[]>;
+  /** The CREATED user tasks of an element in the instance's family. */
+  tasksOf(processInstanceKey: string, elementId: string): Promise<UserTask[]>;
+  /** Waits until exactly `n` such tasks exist; on timeout the error lists the active incidents. */
+  waitForTasks(processInstanceKey: string, elementId: string, n: number, timeoutMs?: number): Promise<UserTask[]>;
+  /** The variables a task sees (its scope and those above it), parsed and untruncated. */
+  taskVariables(task: UserTask): Promise<Record<string, unknown>>;
   seed: {
     /** An enterprise with valid credit code and active evaluator filings per level. */
     enterprise(options?: SeedEnterpriseOptions): Promise<Enterprise>;
@@ -252,6 +258,11 @@ export async function startProcessHarness(options: ProcessHarnessOptions = {}): 
     }
   };
 
+  const tasksOf = async (processInstanceKey: string, elementId: string): Promise<UserTask[]> => {
+    const keys = new Set(await family(processInstanceKey));
+    const res = await h.http('POST', '/v2/user-tasks/search', { filter: { elementId, state: 'CREATED' }, page: { limit: 1000 } });
+    return (res.body.items as UserTask[]).filter((t) => keys.has(t.processInstanceKey));
+  };
   const family = async (processInstanceKey: string): Promise<string[]> => {
     const all = [processInstanceKey];
     for (let i = 0; i < all.length; i++) {
@@ -414,6 +425,23 @@ export async function startProcessHarness(options: ProcessHarnessOptions = {}): 
     variables,
     state,
     family,
+    tasksOf,
+    async waitForTasks(processInstanceKey, elementId, n, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const tasks = await tasksOf(processInstanceKey, elementId);
+        if (tasks.length === n) return tasks;
+        if (Date.now() > deadline) {
+          const incidents = await h.http('POST', '/v2/incidents/search', { filter: { state: 'ACTIVE' } });
+          throw new Error(`expected ${n} ${elementId} tasks, found ${tasks.length}; incidents: ${JSON.stringify(incidents.body.items.map((i: { errorMessage: string }) => i.errorMessage))}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async taskVariables(task) {
+      const res = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, { filter: {}, page: { limit: 1000 } });
+      return Object.fromEntries((res.body.items as Array<{ name: string; value: string }>).map((v) => [v.name, JSON.parse(v.value) as unknown]));
+    },
     seed: {
       async enterprise(o = {}) {
         const jurisdiction = o.jurisdiction ?? 'guangdong';
