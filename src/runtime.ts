@@ -39,6 +39,12 @@ export interface StartOptions {
   workers?: WorkerDefinition[];
   /** Embedded mode: pin the engine clock to this epoch time (ms) before anything is deployed (tests, demos). */
   pinClockAt?: number;
+  /**
+   * Cluster mode: the time the registry and the workers use instead of the system clock, for a
+   * cluster whose clock is controlled (ZEEBE_CLOCK_CONTROLLED=true) and moved by the caller (the demo).
+   * Embedded mode ignores it: there the engine clock is the one clock.
+   */
+  clock?: () => number;
 }
 
 export function sdkClient(restAddress: string): CamundaRestClient {
@@ -52,9 +58,10 @@ export function sdkClient(restAddress: string): CamundaRestClient {
 
 export async function start(config: Config, logger: Logger, options: StartOptions = {}): Promise<Running> {
   // One clock for the registry and the workers: the engine's in embedded mode (so a pinned clock
-  // moves timers, "today" and the registry's timestamps together), the system clock against a cluster.
+  // moves timers, "today" and the registry's timestamps together), against a cluster the system
+  // clock, or the caller's when it controls the cluster's clock.
   let engineClock: Engine['clock'] | undefined;
-  const now = (): Date => new Date(engineClock ? engineClock.now() : Date.now());
+  const now = (): Date => new Date(engineClock ? engineClock.now() : options.clock ? options.clock() : Date.now());
   // Read the holiday schedules first: a bad file stops the start before anything is opened.
   const calendar = loadWorkingDayCalendar(config.holidaysDir, { weekendsOnlyFallback: config.holidaysWeekendsOnly });
   // The system of record opens first: its migrations run at start, and a bad database stops the start.

@@ -27,6 +27,10 @@ export const commands: Record<string, Entry> = {
     summary: '证书编码: parse or format a 22-character certificate code',
     load: () => import('./certificate-code.js').then((m) => m.command),
   },
+  demo: {
+    summary: '演示: seed demo data and drive one campaign per jurisdiction and level to its certificates',
+    load: () => import('./demo.js').then((m) => m.command),
+  },
   validate: {
     summary: '校验: resident ID number, unified social credit code, division code',
     load: () => import('./validate.js').then((m) => m.command),
