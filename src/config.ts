@@ -21,6 +21,18 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL postgres://user:password@host:port/database (unset = SQLite in DATA_DIR/registry.db)').optional(),
   /** Set to run against a Camunda 8.8 cluster instead of the embedded engine. */
   CAMUNDA_REST_ADDRESS: z.url({ message: 'must be a URL such as http://localhost:8080' }).optional(),
+  /** How the workers authenticate to the cluster (the @camunda8/sdk variables of the same names). */
+  CAMUNDA_AUTH_STRATEGY: z
+    .enum(['NONE', 'BASIC', 'OAUTH'], { error: "must be 'NONE' (unprotected REST API), 'BASIC' (CAMUNDA_BASIC_AUTH_USERNAME/PASSWORD) or 'OAUTH' (ZEEBE_CLIENT_ID/SECRET, CAMUNDA_OAUTH_URL)" })
+    .optional(),
+  CAMUNDA_BASIC_AUTH_USERNAME: z.string().optional(),
+  CAMUNDA_BASIC_AUTH_PASSWORD: z.string().optional(),
+  ZEEBE_CLIENT_ID: z.string().optional(),
+  ZEEBE_CLIENT_SECRET: z.string().optional(),
+  CAMUNDA_OAUTH_URL: z.url({ protocol: /^https?$/, error: 'must be the token endpoint URL, such as https://login.cloud.camunda.io/oauth/token' }).optional(),
+  /** OAuth audience of the Orchestration Cluster API (SaaS: zeebe.camunda.io; Self-Managed: as configured in Identity). */
+  ZEEBE_TOKEN_AUDIENCE: z.string().min(1).optional(),
+  CAMUNDA_TOKEN_SCOPE: z.string().min(1).optional(),
   /** Directories deployed at start. */
   BPMN_DIR: z.string().min(1).default('bpmn'),
   FORMS_DIR: z.string().min(1).default('forms'),
@@ -46,7 +58,18 @@ const EnvSchema = z.object({
 });
 
 /** Variables whose values never appear in an error message. */
-const SECRET = new Set(['NATIONAL_REGISTRY_TOKEN']);
+const SECRET = new Set(['NATIONAL_REGISTRY_TOKEN', 'CAMUNDA_BASIC_AUTH_PASSWORD', 'ZEEBE_CLIENT_SECRET']);
+
+const CLUSTER_AUTH_VARIABLES = [
+  'CAMUNDA_AUTH_STRATEGY',
+  'CAMUNDA_BASIC_AUTH_USERNAME',
+  'CAMUNDA_BASIC_AUTH_PASSWORD',
+  'ZEEBE_CLIENT_ID',
+  'ZEEBE_CLIENT_SECRET',
+  'CAMUNDA_OAUTH_URL',
+  'ZEEBE_TOKEN_AUDIENCE',
+  'CAMUNDA_TOKEN_SCOPE',
+] as const;
 
 function hostnameOf(url: string): string {
   try {
@@ -63,6 +86,12 @@ function isLoopback(hostname: string): boolean {
 /** The national certificate query system adapter (src/national-registry). */
 export type NationalRegistryConfig = { kind: 'local' } | { kind: 'http'; url: string; token: string };
 
+/** How the SDK clients authenticate to a cluster (cluster mode only; the embedded engine has no auth). */
+export type ClusterAuth =
+  | { strategy: 'NONE' }
+  | { strategy: 'BASIC'; username: string; password: string }
+  | { strategy: 'OAUTH'; clientId: string; clientSecret: string; oauthUrl: string; audience?: string; scope?: string };
+
 export interface Config {
   port: number;
   host: string;
@@ -71,6 +100,8 @@ export interface Config {
   mode: 'embedded' | 'cluster';
   databaseUrl?: string;
   clusterRestAddress?: string;
+  /** Cluster mode: the REST API's authentication. */
+  clusterAuth?: ClusterAuth;
   resourceDirs: string[];
   startWorkers: boolean;
   /** BPMN_DIR resolved: where the DMN models are read by workers that evaluate eligibility in TypeScript. */
@@ -102,6 +133,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         if (e[name] !== undefined) lines.push(`${name}=${shown(name)}: is only used when NATIONAL_REGISTRY=http; set NATIONAL_REGISTRY=http or unset ${name}`);
       }
     }
+    if (!e.CAMUNDA_REST_ADDRESS) {
+      for (const name of CLUSTER_AUTH_VARIABLES) {
+        if (e[name] !== undefined) lines.push(`${name}=${shown(name)}: is only used against a cluster (CAMUNDA_REST_ADDRESS); the embedded engine has no authentication`);
+      }
+    } else {
+      const strategy = e.CAMUNDA_AUTH_STRATEGY ?? 'NONE';
+      const needs: Record<typeof strategy, readonly (typeof CLUSTER_AUTH_VARIABLES)[number][]> = {
+        NONE: [],
+        BASIC: ['CAMUNDA_BASIC_AUTH_USERNAME', 'CAMUNDA_BASIC_AUTH_PASSWORD'],
+        OAUTH: ['ZEEBE_CLIENT_ID', 'ZEEBE_CLIENT_SECRET', 'CAMUNDA_OAUTH_URL'],
+      };
+      for (const name of needs[strategy]) {
+        if (!e[name]) lines.push(`${name}: is required when CAMUNDA_AUTH_STRATEGY=${strategy}`);
+      }
+      for (const name of CLUSTER_AUTH_VARIABLES.slice(1)) {
+        const usedBy = (Object.keys(needs) as (keyof typeof needs)[]).find((k) => needs[k].includes(name)) ?? 'OAUTH';
+        if (e[name] !== undefined && usedBy !== strategy) lines.push(`${name}=${shown(name)}: is only used when CAMUNDA_AUTH_STRATEGY=${usedBy} (it is ${strategy}${e.CAMUNDA_AUTH_STRATEGY ? '' : ', the default'})`);
+      }
+    }
   }
   if (!parsed.success || lines.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -115,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mode: e.CAMUNDA_REST_ADDRESS ? 'cluster' : 'embedded',
     databaseUrl: e.DATABASE_URL,
     clusterRestAddress: e.CAMUNDA_REST_ADDRESS?.replace(/\/+$/, '').replace(/\/v2$/, ''),
+    ...(e.CAMUNDA_REST_ADDRESS ? { clusterAuth: clusterAuthOf(e) } : {}),
     resourceDirs: [resolve(cwd, e.BPMN_DIR), resolve(cwd, e.FORMS_DIR)],
     startWorkers: e.WORKERS === 'true',
     modelsDir: resolve(cwd, e.BPMN_DIR),
@@ -125,4 +176,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     holidaysDir: resolve(cwd, e.HOLIDAYS_DIR),
     holidaysWeekendsOnly: e.HOLIDAYS_WEEKENDS_ONLY === 'true',
   };
+}
+
+function clusterAuthOf(e: z.infer<typeof EnvSchema>): ClusterAuth {
+  switch (e.CAMUNDA_AUTH_STRATEGY ?? 'NONE') {
+    case 'BASIC':
+      return { strategy: 'BASIC', username: e.CAMUNDA_BASIC_AUTH_USERNAME!, password: e.CAMUNDA_BASIC_AUTH_PASSWORD! };
+    case 'OAUTH':
+      return {
+        strategy: 'OAUTH',
+        clientId: e.ZEEBE_CLIENT_ID!,
+        clientSecret: e.ZEEBE_CLIENT_SECRET!,
+        oauthUrl: e.CAMUNDA_OAUTH_URL!,
+        ...(e.ZEEBE_TOKEN_AUDIENCE ? { audience: e.ZEEBE_TOKEN_AUDIENCE } : {}),
+        ...(e.CAMUNDA_TOKEN_SCOPE ? { scope: e.CAMUNDA_TOKEN_SCOPE } : {}),
+      };
+    default:
+      return { strategy: 'NONE' };
+  }
 }

@@ -6,14 +6,14 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { Camunda8, CamundaRestClient } from '@camunda8/sdk';
+import { Auth, Camunda8, CamundaRestClient } from '@camunda8/sdk';
 import express from 'express';
 import type { IProcessVariables } from '@camunda8/sdk/dist/zeebe/types.js';
 import type { Logger } from 'pino';
 import { workers as allWorkers } from '../workers/index.js';
 import { startWorkers, type RunningWorkers, type WorkerDefinition } from '../workers/runtime.js';
 import type { WorkerServices } from '../workers/services.js';
-import type { Config } from './config.js';
+import type { ClusterAuth, Config } from './config.js';
 import { loadWorkingDayCalendar } from './domain/holiday-loader.js';
 import { Engine } from './engine/engine.js';
 import { Queries } from './engine/queries.js';
@@ -29,6 +29,8 @@ export interface Running {
   engine?: Engine;
   registry: Registry;
   client: CamundaRestClient;
+  /** The headers a REST call to the engine or cluster needs (authorization against a protected cluster). */
+  authHeaders(): Promise<Record<string, string>>;
   /** What the job workers were given (tests use the same registry, calendar and clock). */
   services: WorkerServices;
   stop(): Promise<void>;
@@ -47,13 +49,38 @@ export interface StartOptions {
   clock?: () => number;
 }
 
-export function sdkClient(restAddress: string): CamundaRestClient {
-  const c8 = new Camunda8({
+/** The SDK client and the headers it sends, for the embedded engine (no auth) or a cluster (`auth`). */
+export function sdkConnection(restAddress: string, auth: ClusterAuth = { strategy: 'NONE' }): { client: CamundaRestClient; authHeaders(): Promise<Record<string, string>> } {
+  const config = {
     ZEEBE_REST_ADDRESS: restAddress,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
     CAMUNDA_LOG_LEVEL: 'none',
-  });
-  return c8.getCamundaRestClient();
+    CAMUNDA_AUTH_STRATEGY: auth.strategy,
+    // The SDK also reads these from the environment; config.ts validated them, so pass exactly those.
+    ...(auth.strategy === 'BASIC' ? { CAMUNDA_BASIC_AUTH_USERNAME: auth.username, CAMUNDA_BASIC_AUTH_PASSWORD: auth.password } : {}),
+    ...(auth.strategy === 'OAUTH'
+      ? {
+          ZEEBE_CLIENT_ID: auth.clientId,
+          ZEEBE_CLIENT_SECRET: auth.clientSecret,
+          CAMUNDA_OAUTH_URL: auth.oauthUrl,
+          ...(auth.audience ? { ZEEBE_TOKEN_AUDIENCE: auth.audience } : {}),
+          ...(auth.scope ? { CAMUNDA_TOKEN_SCOPE: auth.scope } : {}),
+          // Tokens stay in memory: a container's home directory may be read-only.
+          CAMUNDA_TOKEN_DISK_CACHE_DISABLE: true,
+        }
+      : {}),
+  } as const;
+  const provider: Auth.IHeadersProvider =
+    auth.strategy === 'BASIC' ? new Auth.BasicAuthProvider({ config }) : auth.strategy === 'OAUTH' ? new Auth.OAuthProvider({ config }) : new Auth.NullAuthProvider();
+  const client = new Camunda8({ ...config, oAuthProvider: provider }).getCamundaRestClient();
+  return {
+    client,
+    // The SDK's null provider answers an empty authorization header: send none at all.
+    authHeaders: async () => Object.fromEntries(Object.entries(await provider.getHeaders('ZEEBE')).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')),
+  };
+}
+
+export function sdkClient(restAddress: string, auth?: ClusterAuth): CamundaRestClient {
+  return sdkConnection(restAddress, auth).client;
 }
 
 export async function start(config: Config, logger: Logger, options: StartOptions = {}): Promise<Running> {
@@ -108,9 +135,12 @@ export async function start(config: Config, logger: Logger, options: StartOption
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   const restAddress = config.mode === 'embedded' ? url : config.clusterRestAddress!;
-  logger.info({ port, mode: config.mode, dataDir: config.mode === 'embedded' ? config.dataDir : undefined }, `pingpin listening on port ${port}`);
+  logger.info(
+    { port, mode: config.mode, dataDir: config.mode === 'embedded' ? config.dataDir : undefined, ...(config.mode === 'cluster' ? { cluster: config.clusterRestAddress, auth: config.clusterAuth?.strategy ?? 'NONE' } : {}) },
+    `pingpin listening on port ${port}`,
+  );
 
-  const client = sdkClient(restAddress);
+  const { client, authHeaders } = sdkConnection(restAddress, config.mode === 'cluster' ? config.clusterAuth : undefined);
   const resources = collectResources(config.resourceDirs);
   try {
     if (resources.length > 0) {
@@ -152,6 +182,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     engine,
     registry,
     client,
+    authHeaders,
     services,
     stop() {
       stopping ??= (async () => {

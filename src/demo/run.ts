@@ -15,7 +15,7 @@ import { start, type Running } from '../runtime.js';
 import { Clerk, DemoError, Rest } from './clerk.js';
 import { type CampaignOutcome, type DemoClock, isoDate, runCampaign } from './scenarios.js';
 import { demoCampaigns, JURISDICTION_NAMES, LEVEL_NAMES, seedRegistry, type SeededCampaign } from './seed.js';
-import { maskName } from './text.js';
+import { maskName, padColumns } from './text.js';
 
 export type Lang = 'zh' | 'en' | 'both';
 
@@ -123,7 +123,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const clusterTime = { pinned: startAt };
   const running = await start(config, logger, cluster ? { clock: () => clusterTime.pinned } : { pinClockAt: startAt });
   try {
-    const rest = new Rest({ baseUrl: cluster ? config.clusterRestAddress! : running.url });
+    const rest = new Rest({ baseUrl: cluster ? config.clusterRestAddress! : running.url, headers: () => running.authHeaders() });
     const clock = await demoClock(running, rest, cluster, clusterTime);
     const clerk = new Clerk(rest, () => clock.now());
     const year = Number(isoDate(clock.now()).slice(0, 4));
@@ -280,17 +280,17 @@ function printSummary(say: (zh: string, en: string) => void, print: (line: strin
     const outcome = c.certificateCode ?? (c.banned ? '禁止申报5年 / banned 5 years' : '-');
     const zh = STATUS_ZH[c.status] ?? c.status;
     const status = lang === 'en' ? c.status : lang === 'zh' ? zh : `${zh}/${c.status}`;
-    print(`  ${c.campaign.padEnd(12)} ${maskName(c.name).padEnd(4, '　')} ${(c.route ?? (c.eligible === false ? 'ineligible' : '-')).padEnd(12)} ${(c.basis.join(',') || '-').padEnd(26)} ${status.padEnd(22)} ${outcome}`);
+    print(`  ${padColumns(c.campaign, 12)} ${padColumns(maskName(c.name), 8)} ${padColumns(c.route ?? (c.eligible === false ? 'ineligible' : '-'), 12)} ${padColumns(c.basis.join(',') || '-', 26)} ${padColumns(status, 22)} ${outcome}`);
   }
   print('');
   say('—— 颁发的证书（读自登记系统）——', '—— Certificates issued (read from the registry) ——');
   const header = lang === 'en' ? ['jurisdiction', 'level', 'name', 'certificate code'] : lang === 'zh' ? ['地区', '等级', '姓名', '证书编码'] : ['地区/jurisdiction', '等级/level', '姓名/name', '证书编码/certificate code'];
-  print(`  ${header[0]!.padEnd(22)} ${header[1]!.padEnd(16)} ${header[2]!.padEnd(12)} ${header[3]}`);
+  print(`  ${padColumns(header[0]!, 22)} ${padColumns(header[1]!, 16)} ${padColumns(header[2]!, 12)} ${header[3]}`);
   for (const r of certificates) {
     const j = JURISDICTION_NAMES[r.jurisdiction as keyof typeof JURISDICTION_NAMES];
     const l = LEVEL_NAMES[r.level];
     const jur = lang === 'en' ? j.en : lang === 'zh' ? j.zh : `${j.zh}/${j.en}`;
     const lev = lang === 'en' ? r.level : lang === 'zh' ? l.zh : `${l.zh}/${r.level}`;
-    print(`  ${jur.padEnd(22)} ${lev.padEnd(16)} ${r.nameMasked.padEnd(12)} ${r.code}`);
+    print(`  ${padColumns(jur, 22)} ${padColumns(lev, 16)} ${padColumns(r.nameMasked, 12)} ${r.code}`);
   }
 }

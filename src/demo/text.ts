@@ -96,3 +96,19 @@ export const NOTICE_KINDS: Record<string, Bilingual> = {
   results: { zh: '评审结果公示', en: 'results publicity' },
   'chief-list': { zh: '首席技师名单公示', en: 'chief technician list publicity' },
 };
+
+// CJK ideographs and full-width forms take two terminal columns; String#padEnd counts them as one,
+// which skews the summary tables.
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u;
+
+/** Terminal columns the text takes. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += WIDE.test(ch) ? 2 : 1;
+  return width;
+}
+
+/** Pads with spaces to `columns` terminal columns. */
+export function padColumns(text: string, columns: number): string {
+  return text + ' '.repeat(Math.max(0, columns - displayWidth(text)));
+}

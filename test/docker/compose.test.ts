@@ -98,7 +98,7 @@ describe('docker-compose.yml', () => {
     expect(containerPorts(service('pingpin'))).toEqual([Number(envOf(service('pingpin')).PORT)]);
   });
 
-  it('uses Elasticsearch as secondary storage and keeps the REST API open for the SDK client', () => {
+  it('uses Elasticsearch as secondary storage and protects the REST API with the workers login', () => {
     const camunda = service('camunda');
     const mounted = camunda.configs?.find((c) => c.target === '/usr/local/camunda/config/application.yaml');
     expect(mounted).toBeDefined();
@@ -112,10 +112,10 @@ describe('docker-compose.yml', () => {
     expect(app.camunda.data['secondary-storage'].elasticsearch.url).toBe('http://elasticsearch:9200');
     expect(app.camunda.security.authentication.method).toBe('basic');
     expect(app.camunda.security.initialization.users).toContainEqual(expect.objectContaining({ username: 'demo', password: 'demo' }));
-    // src/runtime.ts sdkClient() talks to the cluster with CAMUNDA_AUTH_STRATEGY NONE: the API must be unprotected
-    // until the app's configuration supports credentials.
-    if (/CAMUNDA_AUTH_STRATEGY:\s*'NONE'/.test(read('src/runtime.ts'))) {
-      expect(app.camunda.security.authentication.unprotectedApi).toBe(true);
+    expect(app.camunda.security.authentication.unprotectedApi).toBe(false);
+    for (const name of ['pingpin', 'demo']) {
+      const auth = loadConfig(envOf(service(name)), '/app').clusterAuth;
+      expect(auth, name).toEqual({ strategy: 'BASIC', username: 'demo', password: 'demo' });
     }
   });
 

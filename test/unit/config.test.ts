@@ -53,4 +53,33 @@ describe('configuration', () => {
     expect(unused).not.toContain('leftover');
     expect(error({ HOLIDAYS_WEEKENDS_ONLY: 'yes' })).toMatch(/HOLIDAYS_WEEKENDS_ONLY="yes": must be 'true' .* or 'false'/);
   });
+
+  it('cluster auth: NONE by default, BASIC and OAUTH with their variables', () => {
+    const cluster = { CAMUNDA_REST_ADDRESS: 'https://camunda.example.gov.cn/v2/' };
+    expect(load(cluster)).toMatchObject({ mode: 'cluster', clusterRestAddress: 'https://camunda.example.gov.cn', clusterAuth: { strategy: 'NONE' } });
+    expect(load({ ...cluster, CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'pingpin', CAMUNDA_BASIC_AUTH_PASSWORD: 's3cret' }).clusterAuth).toEqual({
+      strategy: 'BASIC',
+      username: 'pingpin',
+      password: 's3cret',
+    });
+    expect(
+      load({ ...cluster, CAMUNDA_AUTH_STRATEGY: 'OAUTH', ZEEBE_CLIENT_ID: 'pingpin', ZEEBE_CLIENT_SECRET: 'x', CAMUNDA_OAUTH_URL: 'https://login.example.gov.cn/token', ZEEBE_TOKEN_AUDIENCE: 'orchestration-api' }).clusterAuth,
+    ).toEqual({ strategy: 'OAUTH', clientId: 'pingpin', clientSecret: 'x', oauthUrl: 'https://login.example.gov.cn/token', audience: 'orchestration-api' });
+    expect(load({}).clusterAuth).toBeUndefined();
+  });
+
+  it('cluster auth: names what is missing or misplaced, and never prints a secret', () => {
+    const cluster = { CAMUNDA_REST_ADDRESS: 'http://localhost:8080' };
+    expect(error({ ...cluster, CAMUNDA_AUTH_STRATEGY: 'KERBEROS' })).toMatch(/CAMUNDA_AUTH_STRATEGY="KERBEROS": must be 'NONE'/);
+    const basic = error({ ...cluster, CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'u' });
+    expect(basic).toMatch(/CAMUNDA_BASIC_AUTH_PASSWORD: is required when CAMUNDA_AUTH_STRATEGY=BASIC/);
+    const oauth = error({ ...cluster, CAMUNDA_AUTH_STRATEGY: 'OAUTH', ZEEBE_CLIENT_SECRET: 'topsecret' });
+    expect(oauth).toMatch(/ZEEBE_CLIENT_ID: is required when CAMUNDA_AUTH_STRATEGY=OAUTH/);
+    expect(oauth).toMatch(/CAMUNDA_OAUTH_URL: is required/);
+    // A password given without choosing BASIC is a mistake to point out, not a credential to ignore.
+    const stray = error({ ...cluster, CAMUNDA_BASIC_AUTH_PASSWORD: 'topsecret' });
+    expect(stray).toMatch(/CAMUNDA_BASIC_AUTH_PASSWORD=\(hidden\): is only used when CAMUNDA_AUTH_STRATEGY=BASIC \(it is NONE, the default\)/);
+    expect(stray + oauth).not.toContain('topsecret');
+    expect(error({ ZEEBE_CLIENT_ID: 'pingpin' })).toMatch(/ZEEBE_CLIENT_ID="pingpin": is only used against a cluster \(CAMUNDA_REST_ADDRESS\)/);
+  });
 });
