@@ -111,6 +111,12 @@ export async function start(config: Config, logger: Logger, options: StartOption
     await registry.close();
     throw err;
   }
+  // Liveness and readiness for orchestrators (docker-compose, Kubernetes): 503 until the models are
+  // deployed and the workers started, so a health check does not pass on a half-started app.
+  const health: { status: 'STARTING' | 'UP' | 'STOPPING'; deployed?: number; workers?: number } = { status: 'STARTING' };
+  app.get('/health', (_req, res) => {
+    res.status(health.status === 'UP' ? 200 : 503).json({ ...health, mode: config.mode });
+  });
   let server: Server;
   try {
     server = await new Promise((resolve, reject) => {
@@ -174,6 +180,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
 
   let running: RunningWorkers | undefined;
   if (config.startWorkers) running = startWorkers(client, options.workers ?? allWorkers, logger.child({ component: 'workers' }), services);
+  Object.assign(health, { status: 'UP', deployed: resources.length, workers: config.startWorkers ? (options.workers ?? allWorkers).length : 0 });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -186,6 +193,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     services,
     stop() {
       stopping ??= (async () => {
+        health.status = 'STOPPING';
         await running?.stop();
         await closeAll();
         logger.info('pingpin stopped');

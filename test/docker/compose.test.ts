@@ -144,7 +144,11 @@ describe('docker-compose.yml', () => {
     const camundaCheck = String(service('camunda').healthcheck!.test);
     expect(camundaCheck).toContain('/dev/tcp/127.0.0.1/9600');
     expect(camundaCheck).toContain('GET /actuator/health/readiness');
-    expect(String(service('pingpin').healthcheck!.test)).toContain('127.0.0.1:8080');
+    // The app's readiness route (src/runtime.ts): 200 only once models are deployed and workers run.
+    const appCheck = String(service('pingpin').healthcheck!.test);
+    expect(appCheck).toContain(`127.0.0.1:${envOf(service('pingpin')).PORT}/health`);
+    expect(appCheck).toContain('r.ok');
+    expect(read('src/runtime.ts')).toMatch(/app\.get\('\/health'/);
     expect(service('camunda').depends_on).toEqual({ elasticsearch: { condition: 'service_healthy' } });
     expect(service('pingpin').depends_on).toEqual({ camunda: { condition: 'service_healthy' } });
   });
