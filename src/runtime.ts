@@ -173,8 +173,25 @@ export async function start(config: Config, logger: Logger, options: StartOption
     nationalRegistry,
     modelsDir: config.modelsDir,
     now,
-    async publishMessage(name, correlationKey, variables, timeToLiveMs) {
-      await client.publishMessage({ name, correlationKey, variables: variables as IProcessVariables, ...(timeToLiveMs !== undefined ? { timeToLive: timeToLiveMs } : {}) });
+    async publishMessage(name, correlationKey, variables, timeToLiveMs, messageId) {
+      try {
+        await client.publishMessage({
+          name,
+          correlationKey,
+          variables: variables as IProcessVariables,
+          ...(timeToLiveMs !== undefined ? { timeToLive: timeToLiveMs } : {}),
+          ...(messageId !== undefined ? { messageId } : {}),
+        });
+      } catch (err) {
+        // 409 with a messageId: the engine still buffers the message this id names (a redelivered
+        // job publishing it again). It was published once, which is what the caller asked for.
+        const status = (err as { statusCode?: unknown; response?: { statusCode?: unknown } }).statusCode ?? (err as { response?: { statusCode?: unknown } }).response?.statusCode;
+        if (messageId !== undefined && status === 409) {
+          logger.debug({ message: name, correlationKey, messageId }, 'message already published with this id; not published again');
+          return;
+        }
+        throw err;
+      }
     },
   };
 

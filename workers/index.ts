@@ -33,6 +33,10 @@ import { quotaReleaseWorker } from './quota/release.js';
 import { quotaReserveWorker } from './quota/reserve.js';
 import { quotaStatusWorker } from './quota/status.js';
 import { reviewAggregate } from './review/aggregate.js';
+import { recognitionCheckPlanWorker } from './recognition/check-plan.js';
+import { recognitionOpenWorker } from './recognition/open.js';
+import { recognitionRecordWorker } from './recognition/record.js';
+import { recognitionReportWorker } from './recognition/report.js';
 import { reviewCheckPanel } from './review/check-panel.js';
 import type { WorkerDefinition } from './runtime.js';
 
@@ -67,6 +71,13 @@ export const workers: WorkerDefinition[] = [
   campaignArchiveWorker,
   // fraud (弄虚作假: every appraisal-* event subprocess)
   fraudBanWorker,
+  // direct-recognition (职业技能等级直接认定, Sichuan 001 附件2); it shares register-candidates,
+  // apply-publicity and archive with the appraisal campaigns, and the publicity and
+  // certificate-issuance processes
+  recognitionOpenWorker,
+  recognitionCheckPlanWorker,
+  recognitionRecordWorker,
+  recognitionReportWorker,
   // Sichuan recommendation quotas (推荐名额: appraisal-sichuan)
   quotaStatusWorker,
   quotaReserveWorker,

@@ -23,6 +23,14 @@ export interface NationalUploadReceipt {
   reference: string;
   /** True when the certificate had been uploaded before (redelivery): nothing was sent twice. */
   alreadyUploaded: boolean;
+  /** The national system's status of the record as it answered it (local: `recorded`), if it sent one. */
+  status?: string;
+  /** When the national system says it received the record, as it wrote it (local: the registry's time). */
+  receivedAt?: string;
+  /** HTTP: the status code of the answer (2xx, or 409 when it already had the certificate). */
+  httpStatus?: number;
+  /** HTTP: the answer's body, ID numbers masked, truncated; the registry keeps it as the proof of the upload. */
+  answer?: string;
 }
 
 /**
@@ -61,6 +69,12 @@ export interface WorkerServices {
    * against a cluster. Workers take "today" from here, never from Date.
    */
   now(): Date;
-  /** Publishes a message (name, correlation key) through the same client the workers use. */
-  publishMessage(name: string, correlationKey: string, variables: Record<string, unknown>, timeToLiveMs?: number): Promise<void>;
+  /**
+   * Publishes a message (name, correlation key) through the same client the workers use. With a
+   * `messageId`, the engine keeps one message of that id while it is buffered (Zeebe de-duplicates by
+   * it: a second publish is refused with 409 ALREADY_EXISTS, which this resolves as done): give one
+   * derived from what the message announces when a redelivered job must not publish it twice, with a
+   * time to live long enough to cover redeliveries.
+   */
+  publishMessage(name: string, correlationKey: string, variables: Record<string, unknown>, timeToLiveMs?: number, messageId?: string): Promise<void>;
 }

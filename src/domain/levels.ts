@@ -28,3 +28,18 @@ export const compareLevels = (a: Level, b: Level): number => rank(a) - rank(b);
 /** 特级技师 and 首席技师 are appointed posts above 高级技师, not general promotions (003 六(三); 001 四(六)). */
 export const APPOINTED_LEVELS = ['T', 'S'] as const satisfies readonly Level[];
 export type AppointedLevel = (typeof APPOINTED_LEVELS)[number];
+
+/**
+ * The levels a unit may recognize directly (直接认定): 初级工 to 高级技师 (001 附件2 一(三)). 特级技师
+ * and 首席技师 are never recognized directly; they are appointed (评聘).
+ */
+export const RECOGNITION_LEVELS = ['5', '4', '3', '2', '1'] as const satisfies readonly Level[];
+export type RecognitionLevel = (typeof RECOGNITION_LEVELS)[number];
+
+/**
+ * What a campaign in the registry is: an `appraisal` (评聘) of 特级技师 / 首席技师 (levels T, S), or a
+ * Sichuan direct-recognition round (`recognition`, 直接认定, 001 附件2) of levels 5…1.
+ */
+export const CAMPAIGN_KINDS = ['appraisal', 'recognition'] as const;
+export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
+export const LEVELS_OF_KIND: Record<CampaignKind, readonly Level[]> = { appraisal: APPOINTED_LEVELS, recognition: RECOGNITION_LEVELS };

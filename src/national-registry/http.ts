@@ -5,8 +5,11 @@
  * - Idempotent by certificate code: every request carries `Idempotency-Key: <certificate code>`,
  *   and 409 (the national system already has the certificate) counts as success with
  *   `alreadyUploaded: true`. A worker redelivered after a crash therefore never uploads twice.
- * - 200/201: success; the answer's `reference` (or `id`) is the national system's id for the
- *   record, the certificate code when it sends none.
+ * - 200/201: success; the answer's `reference` (or `id`, `receiptId`) is the national system's id
+ *   for the record, the certificate code when it sends none. The receipt also carries the answer's
+ *   `status` and its time (`receivedAt`, `acceptedAt`, `createdAt` or `timestamp`, as written), the
+ *   HTTP status and the answer itself (ID numbers masked, at most 4000 characters): the upload
+ *   worker keeps them in the registry as the proof of the upload. 409 answers the same way.
  * - 5xx, 429, time-outs and network errors are transient: retried here a few times with
  *   exponential back-off (honouring Retry-After up to the back-off cap); when they persist the last
  *   answer is thrown and the job worker's own retries (and finally an incident) take over.
@@ -77,8 +80,7 @@ export class HttpNationalRegistry implements NationalRegistryAdapter {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       last = await this.send(record);
       const { status } = last;
-      if (status === 200 || status === 201) return { reference: referenceIn(last.body) ?? code, alreadyUploaded: false };
-      if (status === 409) return { reference: referenceIn(last.body) ?? code, alreadyUploaded: true };
+      if (status === 200 || status === 201 || status === 409) return this.receipt(last, record, status === 409);
       if (status !== undefined && !RETRYABLE(status)) {
         throw new NationalRegistryError(
           `全国证书查询系统拒绝了证书 ${code}（HTTP ${status}）：${this.quote(last.body, record)} / the national certificate query system refused certificate ${code} (HTTP ${status}): ${this.quote(last.body, record)}`,
@@ -135,32 +137,68 @@ export class HttpNationalRegistry implements NationalRegistryAdapter {
     return { status: res.status, body, retryAfterMs: retryAfter(res.headers.get('retry-after')) };
   }
 
+  /** What an accepting answer says: the national system's reference, status and time, and the answer itself. */
+  private receipt(answer: Attempt, record: NationalCertificateRecord, alreadyUploaded: boolean): NationalUploadReceipt {
+    const fields = answerFields(answer.body);
+    const body = answer.body === undefined || answer.body.trim() === '' ? undefined : this.mask(answer.body, record);
+    return {
+      reference: fields.reference ?? record.certificateCode,
+      alreadyUploaded,
+      ...(fields.status !== undefined ? { status: fields.status } : {}),
+      ...(fields.receivedAt !== undefined ? { receivedAt: fields.receivedAt } : {}),
+      httpStatus: answer.status!,
+      ...(body !== undefined ? { answer: body.length > MAX_STORED_ANSWER ? body.slice(0, MAX_STORED_ANSWER) : body } : {}),
+    };
+  }
+
+  private mask(body: string, record: NationalCertificateRecord): string {
+    return body.replaceAll(record.idNumber, maskIdNumber(record.idNumber)).replace(/\b\d{17}[\dXx]\b/g, (m) => maskIdNumber(m));
+  }
+
   /** The answer as quoted in errors: ID numbers masked, whitespace collapsed, truncated. */
   private quote(body: string | undefined, record: NationalCertificateRecord): string {
     if (body === undefined || body.trim() === '') return '(empty answer)';
-    const masked = body
-      .replaceAll(record.idNumber, maskIdNumber(record.idNumber))
-      .replace(/\b\d{17}[\dXx]\b/g, (m) => maskIdNumber(m))
+    const masked = this.mask(body, record)
       .replace(/\s+/g, ' ')
       .trim();
     return masked.length > this.maxAnswerChars ? `${masked.slice(0, this.maxAnswerChars)}… (${masked.length} characters)` : masked;
   }
 }
 
-function referenceIn(body: string | undefined): string | undefined {
-  if (!body) return undefined;
+/** The registry keeps at most this much of an accepting answer (its national_uploads.answer limit). */
+const MAX_STORED_ANSWER = 4000;
+
+/** A short scalar of the answer as text (the registry keeps at most 100–200 characters of each). */
+function scalar(value: unknown, max: number): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  return s ? s.slice(0, max) : undefined;
+}
+
+/**
+ * The receipt fields of a JSON answer. The national system's answer format is not published to us:
+ * the usual names are tried in order, and whatever it sends is kept whole in the answer anyway.
+ */
+function answerFields(body: string | undefined): { reference?: string; status?: string; receivedAt?: string } {
+  if (!body) return {};
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(body) as unknown;
-    if (parsed && typeof parsed === 'object') {
-      const { reference, id } = parsed as { reference?: unknown; id?: unknown };
-      if (typeof reference === 'string' && reference) return reference;
-      if (typeof id === 'string' && id) return id;
-      if (typeof id === 'number') return String(id);
-    }
+    parsed = JSON.parse(body);
   } catch {
-    // not JSON: no reference
+    return {}; // not JSON: the answer itself is the receipt
   }
-  return undefined;
+  if (!parsed || typeof parsed !== 'object') return {};
+  const o = parsed as Record<string, unknown>;
+  const first = (keys: string[], max: number) => keys.map((k) => scalar(o[k], max)).find((x) => x !== undefined);
+  const out: { reference?: string; status?: string; receivedAt?: string } = {};
+  const reference = first(['reference', 'id', 'receiptId'], 200);
+  const status = first(['status', 'state'], 100);
+  const receivedAt = first(['receivedAt', 'acceptedAt', 'createdAt', 'timestamp'], 100);
+  if (reference !== undefined) out.reference = reference;
+  if (status !== undefined) out.status = status;
+  if (receivedAt !== undefined) out.receivedAt = receivedAt;
+  return out;
 }
 
 function retryAfter(value: string | null): number | undefined {

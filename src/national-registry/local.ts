@@ -18,7 +18,12 @@ export class LocalNationalRegistry implements NationalRegistryAdapter {
   async upload(record: NationalCertificateRecord): Promise<NationalUploadReceipt> {
     try {
       const stored = await this.registry.nationalUploads.record({ ...record, level: record.level as RecordNationalUploadInput['level'], by: LOCAL_UPLOADER });
-      return { reference: stored.reference, alreadyUploaded: stored.alreadyUploaded };
+      return {
+        reference: stored.receipt.reference,
+        alreadyUploaded: stored.alreadyUploaded,
+        ...(stored.receipt.status !== null ? { status: stored.receipt.status } : {}),
+        ...(stored.receipt.receivedAt !== null ? { receivedAt: stored.receipt.receivedAt } : {}),
+      };
     } catch (err) {
       // What the national system would refuse (bad record, unknown or contradicted certificate) is a
       // refusal with an answer; anything else (the database) is a transient failure to retry.

@@ -92,6 +92,8 @@ export interface CampaignTable {
   process_instance_key: string | null;
   created_at: string;
   updated_at: string;
+  /** 'appraisal' (评聘, T / S) or 'recognition' (直接认定, 5…1; migration 0003). */
+  kind: string;
 }
 
 export interface ApplicationTable {
@@ -233,6 +235,12 @@ export interface NationalUploadTable {
   evaluator_name: string;
   issued_on: string;
   uploaded_at: string;
+  /** 0004: the receipt. */
+  via: string;
+  receipt_status: string | null;
+  receipt_at: string | null;
+  http_status: number | null;
+  answer: string | null;
 }
 
 export interface AppointmentTable {
@@ -242,6 +250,63 @@ export interface AppointmentTable {
   term_start: string;
   term_end: string;
   post: string;
+  created_at: string;
+  /** 0004 */
+  agreement_number: string | null;
+  duties: string | null;
+  benefits: string | null;
+}
+
+export interface ManagementPeriodTable {
+  certificate_code: string;
+  application_id: string;
+  credit_code: string;
+  recommended_by: string;
+  approved_on: string;
+  start_on: string;
+  end_on: string;
+  status: string;
+  ended_on: string | null;
+  end_ground: string | null;
+  process_instance_key: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ManagementAssessmentTable {
+  certificate_code: string;
+  slot: string;
+  kind: string;
+  year: number | null;
+  result: string;
+  duties_performance: string;
+  comment: string;
+  assessed_on: string;
+  recorded_at: string;
+}
+
+export interface ManagementEventTable {
+  certificate_code: string;
+  seq: number;
+  kind: string;
+  occurred_on: string;
+  ground: string | null;
+  text: string | null;
+  recorded_at: string;
+}
+
+/** The report of a direct-recognition round to the filing place's skills center (001 附件2 四; migration 0003). */
+export interface SkillsCenterReportTable {
+  campaign_id: string;
+  credit_code: string;
+  recipient_division_code: string;
+  recipient_name: string;
+  filing_number: string | null;
+  filed_on: string | null;
+  reported_on: string;
+  /** JSON: the records as sent, ID numbers masked. */
+  records: string;
+  record_count: number;
   created_at: string;
 }
 
@@ -264,6 +329,10 @@ export interface DB {
   archives: ArchiveTable;
   national_uploads: NationalUploadTable;
   appointments: AppointmentTable;
+  skills_center_reports: SkillsCenterReportTable;
+  management_periods: ManagementPeriodTable;
+  management_assessments: ManagementAssessmentTable;
+  management_events: ManagementEventTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres';

@@ -24,9 +24,12 @@ export type { Enterprise, EvaluatorFiling, EvaluatorKey, FilingStatus, CreateEnt
 export { formatEvaluatorKey } from './repos/enterprises.js';
 export {
   JURISDICTIONS,
+  CAMPAIGN_KINDS,
   CAMPAIGN_STATUSES,
   APPLICATION_STATUSES,
   type Jurisdiction,
+  type CampaignKind,
+  type CampaignLevel,
   type CampaignStatus,
   type Campaign,
   type ApplicationStatus,
@@ -48,6 +51,26 @@ export {
 } from './repos/certificates.js';
 export { BAN_YEARS, BAN_BASES, type Ban, type ActiveBan, type ActiveBansQuery, type RecordBanInput } from './repos/bans.js';
 export { SICHUAN, type Quota, type QuotaReservation } from './repos/quotas.js';
-export type { NationalUpload, RecordNationalUploadInput } from './repos/national-uploads.js';
+export { MAX_ANSWER, type NationalUpload, type NationalUploadReceiptRecord, type RecordNationalUploadInput } from './repos/national-uploads.js';
+export type { SkillsCenterReport, SkillsCenterReportRecord, RecordSkillsCenterReportInput } from './repos/skills-center-reports.js';
 export type { Appointment, RecordAppointmentInput } from './repos/appointments.js';
+export {
+  MANAGEMENT_PERIOD_YEARS,
+  MANAGEMENT_PERIOD_STATUSES,
+  MANAGEMENT_EVENT_KINDS,
+  BENEFITS_STOP_GROUNDS,
+  ASSESSMENT_RESULTS,
+  managementPeriodDates,
+  type ManagementPeriod,
+  type ManagementPeriodStatus,
+  type ManagementAssessment,
+  type ManagementEvent,
+  type ManagementEventKind,
+  type BenefitsStopGround,
+  type AssessmentResult,
+  type StartManagementPeriodInput,
+  type RecordAssessmentInput,
+  type RecordManagementEventInput,
+  type StopBenefitsInput,
+} from './repos/management-periods.js';
 export { RETENTION_YEARS, type RetentionClass, type ArchiveRecord } from './repos/archives.js';

@@ -19,9 +19,11 @@ import { Appointments } from './repos/appointments.js';
 import { Applications, Campaigns } from './repos/campaigns.js';
 import { Certificates, type AllocatedSerial, type AllocateSerialInput, type Certificate, type IssueCertificateInput } from './repos/certificates.js';
 import { Enterprises } from './repos/enterprises.js';
+import { ManagementPeriods } from './repos/management-periods.js';
 import { NationalUploads } from './repos/national-uploads.js';
 import { Notices, Objections } from './repos/notices.js';
 import { Quotas } from './repos/quotas.js';
+import { SkillsCenterReports } from './repos/skills-center-reports.js';
 import * as v from './validation.js';
 
 /** DATABASE_URL: unset → SQLite in DATA_DIR/registry.db; postgres://… → PostgreSQL. */
@@ -68,6 +70,10 @@ export class Registry {
   readonly archives: Archives;
   readonly nationalUploads: NationalUploads;
   readonly appointments: Appointments;
+  /** Sichuan three-year management periods (001 四(八), 附件4): assessments, events, benefits. */
+  readonly managementPeriods: ManagementPeriods;
+  /** Reports of direct-recognition rounds to the filing place's skills center (001 附件2 四). */
+  readonly skillsCenterReports: SkillsCenterReports;
   readonly audit: {
     list(filter?: z.input<typeof AuditListSchema>): Promise<AuditEntry[]>;
     verify(): Promise<AuditVerification>;
@@ -91,6 +97,8 @@ export class Registry {
     this.archives = new Archives(core);
     this.nationalUploads = new NationalUploads(core);
     this.appointments = new Appointments(core);
+    this.managementPeriods = new ManagementPeriods(core);
+    this.skillsCenterReports = new SkillsCenterReports(core);
     this.audit = {
       list: async (filter = {}) => {
         const f = v.parse('audit.list', AuditListSchema, filter);

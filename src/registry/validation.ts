@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVINCE_CODES } from '../domain/divisions.js';
-import { LEVELS } from '../domain/levels.js';
+import { APPOINTED_LEVELS, LEVELS, RECOGNITION_LEVELS } from '../domain/levels.js';
 import { creditCodeCheckChar, idNumberCheckChar } from '../domain/validators.js';
 import { ValidationError, type FieldIssue } from './errors.js';
 
@@ -55,6 +55,17 @@ export const timestamp = z.iso.datetime({ error: 'must be an ISO 8601 timestamp 
 export const level = z.enum(LEVELS, { error: `must be a skill level: one of ${LEVELS.join(' ')}` });
 
 export const appointedLevel = z.enum(['T', 'S'], { error: 'must be T (特级技师) or S (首席技师)' });
+
+/** 初级工…高级技师: what a unit may recognize directly (001 附件2 一(三)). */
+export const recognitionLevel = z.enum(RECOGNITION_LEVELS, { error: 'must be 5, 4, 3, 2 or 1 (初级工…高级技师; 001 附件2 一(三))' });
+
+/**
+ * A level the registry runs campaigns, applications, evaluator filings and certificates for: T or S
+ * (评聘) or 5…1 (直接认定, 001 附件2). 学徒工 (X) is the employer's own and not handled here.
+ */
+export const campaignLevel = z.enum([...APPOINTED_LEVELS, ...RECOGNITION_LEVELS], {
+  error: 'must be T (特级技师) or S (首席技师) for an appraisal, or 5, 4, 3, 2, 1 (初级工…高级技师) for a direct recognition',
+});
 
 export const year = z.number().int('must be a whole number').min(2000, 'must be 2000 or later').max(2099, 'must be 2099 or earlier');
 

@@ -84,7 +84,7 @@ describe('HTTP national registry adapter', () => {
   it('POSTs the record as JSON with the token and the certificate code as Idempotency-Key', async () => {
     replies = [json(201, { reference: 'NAT-2026-000042' })];
     const receipt = await adapter().upload(RECORD);
-    expect(receipt).toEqual({ reference: 'NAT-2026-000042', alreadyUploaded: false });
+    expect(receipt).toEqual({ reference: 'NAT-2026-000042', alreadyUploaded: false, httpStatus: 201, answer: '{"reference":"NAT-2026-000042"}' });
     expect(seen).toHaveLength(1);
     const [req] = seen;
     expect(req).toMatchObject({ method: 'POST', url: '/api/v1/certificates', body: RECORD });
@@ -97,20 +97,35 @@ describe('HTTP national registry adapter', () => {
 
   it('takes 200 without a reference as success with the certificate code as reference', async () => {
     replies = [text(200, 'OK')];
-    expect(await adapter().upload(RECORD)).toEqual({ reference: RECORD.certificateCode, alreadyUploaded: false });
+    expect(await adapter().upload(RECORD)).toEqual({ reference: RECORD.certificateCode, alreadyUploaded: false, httpStatus: 200, answer: 'OK' });
   });
 
   it('takes 409 as "already uploaded": a redelivered job succeeds without sending twice', async () => {
     replies = [json(409, { message: 'certificate already exists', id: 77 })];
-    expect(await adapter().upload(RECORD)).toEqual({ reference: '77', alreadyUploaded: true });
+    expect(await adapter().upload(RECORD)).toEqual({ reference: '77', alreadyUploaded: true, httpStatus: 409, answer: '{"message":"certificate already exists","id":77}' });
     expect(seen).toHaveLength(1);
+  });
+
+  it('returns the receipt the national system answered: reference, status, time, and the answer with ID numbers masked', async () => {
+    const answer = { receiptId: 'QR-9', state: 'ACCEPTED', acceptedAt: '2026-06-01 10:15:00', echo: { idNumber: ID, other: '110101199003077777' }, note: 'x'.repeat(5000) };
+    replies = [json(201, answer)];
+    const receipt = await adapter().upload(RECORD);
+    expect(receipt).toMatchObject({ reference: 'QR-9', status: 'ACCEPTED', receivedAt: '2026-06-01 10:15:00', alreadyUploaded: false, httpStatus: 201 });
+    // What the registry will keep: masked, and bounded (4000 characters).
+    expect(receipt.answer).toHaveLength(4000);
+    expect(receipt.answer).not.toContain(ID);
+    expect(receipt.answer).not.toContain('110101199003077777');
+    expect(receipt.answer).toContain(`"idNumber":"${ID.slice(0, 4)}**********${ID.slice(14)}"`);
+    // The first name that is there wins; a number is kept as text.
+    replies = [json(200, { reference: 'R-1', id: 'ignored', status: 'queued', receivedAt: 1764556800, timestamp: 'ignored' })];
+    expect(await adapter().upload(RECORD)).toMatchObject({ reference: 'R-1', status: 'queued', receivedAt: '1764556800' });
   });
 
   it('retries 5xx and dropped connections with exponential back-off, then succeeds', async () => {
     sleeps.length = 0;
     replies = [text(500, 'internal error'), hangUp, json(503, { error: 'maintenance' }), json(201, { reference: 'R1' })];
     const receipt = await adapter({ attempts: 4 }).upload(RECORD);
-    expect(receipt).toEqual({ reference: 'R1', alreadyUploaded: false });
+    expect(receipt).toMatchObject({ reference: 'R1', alreadyUploaded: false, httpStatus: 201 });
     expect(seen).toHaveLength(4);
     expect(new Set(seen.map((s) => s.headers['idempotency-key']))).toEqual(new Set([RECORD.certificateCode]));
     // 10, 20, 40 ms (±25 % jitter, capped at 40).

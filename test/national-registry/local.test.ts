@@ -25,8 +25,10 @@ describe.each(backends())('local national registry adapter on $name', (b) => {
       evaluator: { creditCode: e.creditCode, name: e.name },
       issuedOn: cert.issuedOn,
     };
-    expect(await adapter.upload(record)).toEqual({ reference: cert.code, alreadyUploaded: false });
-    expect(await adapter.upload(record)).toEqual({ reference: cert.code, alreadyUploaded: true });
+    const first = await adapter.upload(record);
+    expect(first).toEqual({ reference: cert.code, alreadyUploaded: false, status: 'recorded', receivedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/) });
+    expect(await adapter.upload(record)).toEqual({ ...first, alreadyUploaded: true });
+    expect((await registry.nationalUploads.get(cert.code))!.receipt).toEqual({ via: 'local', reference: cert.code, status: 'recorded', receivedAt: first.receivedAt, httpStatus: null, answer: null });
     const refused = await adapter.upload({ ...record, holderName: '周十' }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(NationalRegistryError);
     expect((refused as Error).message).toMatch(/differs from the registry in holderName/);

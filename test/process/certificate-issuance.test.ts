@@ -150,7 +150,9 @@ describe('certificate-issuance', () => {
     const uploaded = (await h.registry.nationalUploads.get(code))!;
     expect(uploaded).toMatchObject({ certificateCode: code, holderName: '黄志强', level: 'T', evaluator: { creditCode: a.creditCode }, issuedOn: '2026-11-02' });
     expect(uploaded.idNumber).toBe(`${a.idNumber.slice(0, 4)}**********${a.idNumber.slice(14)}`);
-    expect(before.nationalUpload).toEqual({ certificateCode: code, reference: code, alreadyUploaded: false, via: 'local' });
+    // The local adapter's receipt, kept with the upload record.
+    expect(uploaded.receipt).toEqual({ via: 'local', reference: code, status: 'recorded', receivedAt: uploaded.uploadedAt, httpStatus: null, answer: null });
+    expect(before.nationalUpload).toEqual({ certificateCode: code, reference: code, alreadyUploaded: false, via: 'local', status: 'recorded', receivedAt: uploaded.uploadedAt, httpStatus: null });
 
     await h.completeUserTask(task, APPOINTMENT);
     const vars = await h.waitForCompletion(a.pi);
@@ -160,8 +162,18 @@ describe('certificate-issuance', () => {
       signedOn: '2026-11-03',
       term: { start: '2026-11-03', end: '2029-11-02' },
       post: '数控车工特级技师岗',
+      // Everything the form submitted, nothing dropped.
+      agreementNumber: 'GD-PR-2026-017',
+      duties: '带徒传技，牵头数控车削工艺攻关。',
+      benefits: '比照本企业正高级职称人员享受相关待遇。',
     });
-    expect(vars.appointmentRecord).toMatchObject({ applicationId: a.applicationId, certificateCode: code, agreementNumber: 'GD-PR-2026-017' });
+    expect(vars.appointmentRecord).toMatchObject({
+      applicationId: a.applicationId,
+      certificateCode: code,
+      agreementNumber: 'GD-PR-2026-017',
+      duties: '带徒传技，牵头数控车削工艺攻关。',
+      benefits: '比照本企业正高级职称人员享受相关待遇。',
+    });
     expect((await h.registry.applications.get(a.applicationId))!.status).toBe('appointed');
     // The clear ID number went to the national system only, never into the process.
     expect(JSON.stringify(vars)).not.toContain(a.idNumber);
@@ -247,16 +259,33 @@ describe('certificate-issuance', () => {
     expect(first!.body).toMatchObject({ certificateCode: code, holderName: '黄志强', idNumber: a.idNumber, level: 'T', issuedOn: '2026-11-02' });
     expect(await h.state(a.pi)).toBe('ACTIVE');
 
+    // Nothing is recorded as uploaded while the national system has not accepted it.
+    expect(await h.registry.nationalUploads.get(code)).toBeUndefined();
+
     // The national system is back: give the job a retry and resolve the incident.
-    national.answer = { status: 201, body: '{"reference":"NATL-2026-000123"}' };
+    national.answer = { status: 201, body: JSON.stringify({ reference: 'NATL-2026-000123', status: 'ACCEPTED', receivedAt: '2026-11-02T10:05:00+08:00', holder: { idNumber: a.idNumber } }) };
     const patched = await h.http('PATCH', `/v2/jobs/${incident.jobKey}`, { changeset: { retries: 1 } });
     expect(patched.status).toBeLessThan(300);
     const resolved = await h.http('POST', `/v2/incidents/${incident.incidentKey}/resolution`, {});
     expect(resolved.status).toBeLessThan(300);
 
     const vars = await appoint(h, a);
-    expect(vars.nationalUpload).toEqual({ certificateCode: code, reference: 'NATL-2026-000123', alreadyUploaded: false, via: 'http' });
+    expect(vars.nationalUpload).toEqual({
+      certificateCode: code,
+      reference: 'NATL-2026-000123',
+      alreadyUploaded: false,
+      via: 'http',
+      status: 'ACCEPTED',
+      receivedAt: '2026-11-02T10:05:00+08:00',
+      httpStatus: 201,
+    });
     expect(national.requests).toHaveLength(13);
+    // The registry keeps what the national system answered: the operator's proof of the upload.
+    const kept = (await h.registry.nationalUploads.get(code))!;
+    expect(kept.receipt).toMatchObject({ via: 'http', reference: 'NATL-2026-000123', status: 'ACCEPTED', receivedAt: '2026-11-02T10:05:00+08:00', httpStatus: 201 });
+    expect(kept.receipt.answer).toContain('"reference":"NATL-2026-000123"');
+    expect(kept.receipt.answer).not.toContain(a.idNumber);
+    expect(kept.receipt.answer).toContain(`${a.idNumber.slice(0, 4)}**********${a.idNumber.slice(14)}`);
     expect(vars.certificateCode).toBe(code);
   }, 90_000);
 
@@ -276,7 +305,8 @@ describe('certificate-issuance', () => {
     const pi = await h.startProcess('certificate-issuance', { campaign: { id: 'c', level: 'X' }, enterprise: {}, applicationId: 'a', groups: { hr: 'g' } });
     const incident = await h.waitForIncident({ processInstanceKey: pi, elementId: 'issue-certificate' });
     expect(incident.errorType).toBe('JOB_NO_RETRIES');
-    expect(incident.errorMessage).toContain('campaign.level: 评聘等级 campaign.level 须为 T（特级技师）或 S（首席技师）');
+    // (The wording of the levels follows the issue worker's schema, which direct recognition widened to 5…1.)
+    expect(incident.errorMessage).toMatch(/campaign\.level: [^;]*campaign\.level 须为 T（特级技师）/);
     expect(incident.errorMessage).toContain('enterprise.creditCode: 缺少企业统一社会信用代码 / enterprise.creditCode is missing');
   });
 });

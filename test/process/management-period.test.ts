@@ -6,13 +6,20 @@
  * - 不合格 → revocation through the city (a unit recommended by its city) and straight to the
  *   province (a unit recommended by a provincial department): certificate revoked, benefits stopped;
  * - a reported misconduct the province does not uphold: the period goes on;
- * - retirement (management-event message): benefits stop, the certificate stays valid.
+ * - retirement (management-event message): benefits stop, the certificate stays valid;
+ * - the registry's management_periods record of each, and jobs delivered again writing nothing twice.
  *
  * The tests share one engine clock, which only moves forward: each starts its period from "today".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInShanghai } from '../../src/domain/validators.js';
+import pino from 'pino';
+import { managementRecordAssessmentWorker } from '../../workers/management/record-assessment.js';
+import { managementRecordEventWorker } from '../../workers/management/record-event.js';
 import { periodDates } from '../../workers/management/shared.js';
+import { managementStartWorker } from '../../workers/management/start.js';
+import { managementStopBenefitsWorker } from '../../workers/management/stop-benefits.js';
+import { NonRetryableError } from '../../workers/runtime.js';
 import { SEED_BY, startProcessHarness, type ProcessHarness } from '../support/process.js';
 
 let h: ProcessHarness;
@@ -57,6 +64,16 @@ async function startPeriod(recommendedBy: 'city' | 'province' = 'city') {
     recommendedBy,
   });
   return { ent, app, cert, pi, period: periodDates(approvedOn) };
+}
+
+/** What a handler threw (fails when it did not). */
+async function failure(run: () => unknown): Promise<Error> {
+  try {
+    await run();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the handler to fail');
 }
 
 const history = async (applicationId: string) => (await h.registry.applications.get(applicationId))!.history.map((e) => e.why ?? '');
@@ -107,11 +124,33 @@ describe('management-period', () => {
     expect(vars.finalAssessment).toMatchObject({ kind: 'final', year: null, result: 'qualified' });
     expect(vars.benefits).toBeUndefined();
 
-    const notes = await history(app.id);
-    expect(notes.filter((w) => w.startsWith('【管理期·'))).toHaveLength(5);
-    expect(notes.find((w) => w.startsWith('【管理期·开始】'))).toContain('2026-12-01 至 2029-11-30');
-    expect(notes.find((w) => w.startsWith('【管理期·第1年度考核】'))).toContain('优先作为国家和省人才计划的推荐对象');
-    expect(notes.find((w) => w.startsWith('【管理期·终期考核】'))).toContain('合格');
+    // The registry holds the period, not only the process: dates, the four assessments, completed.
+    const record = (await h.registry.managementPeriods.get(cert.code))!;
+    expect(record).toMatchObject({
+      applicationId: app.id,
+      creditCode: ent.creditCode,
+      recommendedBy: 'city',
+      startOn: '2026-12-01',
+      endOn: '2029-11-30',
+      finalAssessmentDueOn: '2029-12-01',
+      status: 'completed',
+      ended: null,
+      processInstanceKey: pi,
+      events: [],
+    });
+    expect(record.assessments.map((a) => [a.kind, a.year, a.result, a.assessedOn, a.talentProgrammePriority])).toEqual([
+      ['annual', 1, 'excellent', '2027-12-01', true],
+      ['annual', 2, 'qualified', '2028-12-01', false],
+      ['annual', 3, 'qualified', '2029-12-01', false],
+      ['final', null, 'qualified', '2029-12-02', false],
+    ]);
+    expect(record.assessments[0]).toMatchObject({ dutiesPerformance: expect.stringContaining('数控车削工艺攻关'), comment: '履职良好。' });
+    expect((await h.registry.audit.list({ entityType: 'management-period', entityId: cert.code })).map((e) => [e.action, e.actor])).toEqual([
+      ['management-period.started', 'worker:pingpin.management.start'],
+      ...Array.from({ length: 4 }, () => ['management-period.assessment', 'worker:pingpin.management.record-assessment']),
+    ]);
+    // The application's history is not where the period lives any more.
+    expect((await history(app.id)).filter((w) => w.startsWith('【管理期'))).toEqual([]);
     expect((await h.registry.certificates.get(cert.code))!.status).toBe('valid');
   }, 60_000);
 
@@ -145,7 +184,14 @@ describe('management-period', () => {
     expect(revoked.revokedReason).toContain('（五）管理期内年度考核不合格');
     const after = (await h.registry.applications.get(app.id))!;
     expect(after.status).toBe('revoked');
-    expect(after.history.map((e) => e.why ?? '').find((w) => w.startsWith('【管理期·停止激励待遇】'))).toContain('（四）被取消首席技师、特级技师等级');
+    const record = (await h.registry.managementPeriods.get(cert.code))!;
+    expect(record).toMatchObject({ status: 'ended', ended: { on: decidedOn, ground: 'revoked' } });
+    expect(record.assessments.map((a) => [a.year, a.result])).toEqual([[1, 'unqualified']]);
+    expect(record.events.map((e) => [e.kind, e.on, e.ground])).toEqual([
+      ['revoked', decidedOn, null],
+      ['benefits-stopped', decidedOn, 'revoked'],
+    ]);
+    expect(record.events[0]!.text).toContain('（五）管理期内年度考核不合格');
     // The period ended with the revocation: no second year is waited for.
     expect(await h.state(pi)).toBe('COMPLETED');
   }, 60_000);
@@ -184,7 +230,10 @@ describe('management-period', () => {
     await h.waitForElement({ processInstanceKey: pi, elementId: 'revocation-retained', state: 'COMPLETED' });
     expect(await h.state(pi)).toBe('ACTIVE');
     expect((await h.registry.certificates.get(cert.code))!.status).toBe('valid');
-    expect((await history(app.id)).find((w) => w.startsWith('【管理期·事件 misconduct'))).toContain('擅自离岗');
+    const record = (await h.registry.managementPeriods.get(cert.code))!;
+    expect(record.status).toBe('running');
+    expect(record.events).toEqual([expect.objectContaining({ kind: 'misconduct', on: today(), text: '群众举报其擅自离岗三个月。' })]);
+    expect((await h.registry.applications.get(app.id))!.status).toBe('appointed');
     // The yearly assessment still falls due.
     await toAssessment(pi, period, 1);
     await h.waitForUserTask({ processInstanceKey: pi, elementId: 'annual-assessment', candidateGroup: hr(ent.creditCode) });
@@ -203,9 +252,63 @@ describe('management-period', () => {
     expect((await h.registry.certificates.get(cert.code))!.status).toBe('valid');
     const after = (await h.registry.applications.get(app.id))!;
     expect(after.status).toBe('appointed');
-    const notes = after.history.map((e) => e.why ?? '');
-    expect(notes.find((w) => w.startsWith('【管理期·事件 retired'))).toContain('退休');
-    expect(notes.find((w) => w.startsWith('【管理期·停止激励待遇】'))).toContain('（一）退休');
+    const record = (await h.registry.managementPeriods.get(cert.code))!;
+    expect(record).toMatchObject({ status: 'ended', ended: { on, ground: 'retired' } });
+    expect(record.events.map((e) => [e.kind, e.on, e.ground, e.text])).toEqual([
+      ['retired', on, null, '达到法定退休年龄，办理退休手续。'],
+      ['benefits-stopped', on, 'retired', '达到法定退休年龄，办理退休手续。'],
+    ]);
+
+    // Every job delivered again (a worker that crashed before completing): the registry finds the
+    // rows it wrote and writes nothing twice.
+    const job = { jobKey: '1', processInstanceKey: pi, elementId: 'redelivered', retries: 3, customHeaders: {}, log: pino({ level: 'silent' }) };
+    const holder = { applicationId: app.id, name: app.applicant.name };
+    const start = await managementStartWorker.handler(
+      { certificateCode: cert.code, holder, enterprise: { creditCode: record.creditCode, divisionCode: '510104' }, approvedOn: record.approvedOn, recommendedBy: 'city' },
+      job,
+      h.services,
+    );
+    expect(start.managementPeriod).toMatchObject({ startOn: record.startOn, endOn: record.endOn });
+    const event = { kind: 'retired' as const, on, text: '达到法定退休年龄，办理退休手续。' };
+    expect(await managementRecordEventWorker.handler({ certificateCode: cert.code, holder, event }, job, h.services)).toEqual({ managementEvent: { kind: 'retired', on, recorded: true } });
+    expect(await managementStopBenefitsWorker.handler({ certificateCode: cert.code, holder, benefitsStop: { ground: 'retired', on, text: event.text } }, job, h.services)).toEqual({ benefits: vars.benefits });
+    expect(await h.registry.managementPeriods.get(cert.code)).toEqual(record);
+    expect((await h.registry.audit.list({ entityType: 'management-period', entityId: cert.code })).map((e) => e.action)).toEqual([
+      'management-period.started',
+      'management-period.event',
+      'management-period.benefits-stopped',
+      'management-period.start-repeated',
+      'management-period.event-repeated',
+      'management-period.benefits-stop-repeated',
+    ]);
+    // A different event in the same place is a contradiction, not a retry: no retries, both languages.
+    const other = await failure(() => managementRecordEventWorker.handler({ certificateCode: cert.code, holder, event: { ...event, text: '另一说明。' } }, job, h.services));
+    expect(other).toBeInstanceOf(NonRetryableError);
+    expect(other.message).toMatch(/登记系统拒绝登记证书 .* 的管理期事件（退休） \/ the registry refused to record the retired event of certificate .*: .*differs in text/);
+  }, 60_000);
+
+  it('files an assessment once when its job is delivered again', async () => {
+    const { app, cert, pi, period } = await startPeriod('city');
+    await h.waitForElement({ processInstanceKey: pi, elementId: 'wait-anniversary' });
+    const job = { jobKey: '2', processInstanceKey: pi, elementId: 'redelivered', retries: 3, customHeaders: {}, log: pino({ level: 'silent' }) };
+    const input = {
+      certificateCode: cert.code,
+      holder: { applicationId: app.id },
+      assessmentKind: 'annual' as const,
+      assessmentYear: 1,
+      dutiesPerformance: '牵头完成数控车削工艺攻关两项，带徒四名。',
+      assessmentResult: 'qualified' as const,
+      assessmentComment: '履职良好。',
+      assessedOn: period.assessments[0]!.dueOn,
+    };
+    const first = await managementRecordAssessmentWorker.handler(input, job, h.services);
+    expect(first).toEqual({ assessment: { kind: 'annual', year: 1, result: 'qualified', assessedOn: period.assessments[0]!.dueOn, talentProgrammePriority: false, filed: true } });
+    expect(await managementRecordAssessmentWorker.handler(input, job, h.services)).toEqual(first);
+    expect((await h.registry.managementPeriods.get(cert.code))!.assessments).toHaveLength(1);
+    const changed = await failure(() => managementRecordAssessmentWorker.handler({ ...input, assessmentResult: 'excellent' }, job, h.services));
+    expect(changed).toBeInstanceOf(NonRetryableError);
+    expect(changed.message).toContain('differs in result');
+    await h.harness.http('POST', `/v2/process-instances/${pi}/cancellation`, {});
   }, 60_000);
 
   it('refuses a bad event with no retries, naming the variable in Chinese and English', async () => {

@@ -63,7 +63,7 @@ describe.each(backends())('certificates and serials on $name', (b) => {
     await expect(registry.issueCertificate({ creditCode: e.creditCode, level: 'S', occupation: LATHE, holder, issuedOn: '2026-06-01', by: BY })).rejects.toThrow(/filing for level S is suspended/);
     await expect(registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2024-12-31', by: BY })).rejects.toThrow(/issuedOn: must not be before the evaluator filing/);
     const bad = await rejection(
-      registry.issueCertificate({ creditCode: e.creditCode, level: '1' as never, occupation: { code: 'lathe', name: '' }, holder: { name: 'x', idNumber: '123' }, issuedOn: '2026-6-1', by: BY }),
+      registry.issueCertificate({ creditCode: e.creditCode, level: 'X' as never, occupation: { code: 'lathe', name: '' }, holder: { name: 'x', idNumber: '123' }, issuedOn: '2026-6-1', by: BY }),
     );
     expect((bad as ValidationError).issues.map((i) => i.field).sort()).toEqual(['holder.idNumber', 'issuedOn', 'level', 'occupation.code', 'occupation.name']);
     expect(await registry.certificates.lastSerial('Y000044000123', 2026, 'T')).toBe(0);

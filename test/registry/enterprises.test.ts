@@ -124,7 +124,7 @@ describe.each(backends())('enterprises on $name', (b) => {
     );
     expect((wrongCode as ValidationError).issues).toEqual([{ field: 'evaluatorCode', rule: "must be '0000' when the filing authority is the province" }]);
     const wrongLevel = await rejection(
-      registry.enterprises.fileEvaluator({ creditCode: e.creditCode, level: '1' as never, category: 'X' as never, evaluatorCode: '12', siteSerial: '1', authority: 'city' as never, filedOn: '2025-02-30', by: BY }),
+      registry.enterprises.fileEvaluator({ creditCode: e.creditCode, level: 'X' as never, category: 'X' as never, evaluatorCode: '12', siteSerial: '1', authority: 'city' as never, filedOn: '2025-02-30', by: BY }),
     );
     expect((wrongLevel as ValidationError).issues.map((i) => i.field).sort()).toEqual(['authority', 'category', 'evaluatorCode', 'filedOn', 'level', 'siteSerial']);
 

@@ -3,11 +3,12 @@
  * objection was upheld (`publicityResult.removedApplications`) leave the list and are recorded as
  * rejected; the others are recorded as publicized and stay in `approved`. Applications disqualified
  * or withdrawn in the meantime also leave. Works for every notice kind (results, chief-list,
- * candidates). Idempotent.
+ * candidates) and for both campaign kinds (appraisal; direct recognition, whose `campaign` has no
+ * single level). Idempotent.
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignSchema, idList, idString, loadApplications, setStatusOnce } from './shared.js';
+import { actor, bi, campaignOfAnyKindSchema, idList, idString, loadApplications, setStatusOnce } from './shared.js';
 
 const TYPE = 'pingpin.campaign.apply-publicity';
 
@@ -16,7 +17,7 @@ export const campaignApplyPublicityWorker = defineWorker({
   name: '公示结果处理',
   description: '按公示结果把异议成立的申报移出名单（登记为不通过），其余登记为已公示并留在 approved；期间被取消资格或撤回的申报也移出。',
   input: z.object({
-    campaign: campaignSchema,
+    campaign: campaignOfAnyKindSchema({ level: 'optional' }),
     approved: idList('公示名单 approved', 'approved').describe('公示前的名单（申报编号）'),
     publicityResult: z
       .looseObject(

@@ -1,5 +1,6 @@
 /**
- * pingpin.campaign.archive — 评聘资料归档. The last step of every `appraisal-*` process: closes the
+ * pingpin.campaign.archive — 评聘资料归档. The last step of every `appraisal-*` process and of
+ * `direct-recognition` (a campaign of either kind, workers/campaign/shared.ts): closes the
  * campaign (completed, or cancelled with the reason) and files it in the registry's archive under
  * both retention classes of 002 七(四) — electronic records (a snapshot of the campaign, its
  * applications with their history, notices and objections) kept at least 5 years, and the paper
@@ -8,7 +9,7 @@
 import { z } from 'zod';
 import type { RetentionClass } from '../../src/registry/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignSchema, refuse, registryCall } from './shared.js';
+import { actor, bi, campaignOfAnyKindSchema, refuse, registryCall } from './shared.js';
 
 const TYPE = 'pingpin.campaign.archive';
 
@@ -18,7 +19,7 @@ export const campaignArchiveWorker = defineWorker({
   description:
     '结束评聘活动（完成，或注明理由取消），并在登记系统中归档：电子材料（活动、申报及其记录、公示、异议的快照）保存不少于 5 年，纸质材料目录保存不少于 3 年（002 七(四)）。',
   input: z.object({
-    campaign: campaignSchema,
+    campaign: campaignOfAnyKindSchema({ level: 'optional' }),
     archiveOutcome: z
       .enum(['completed', 'cancelled'], { error: bi('归档结论 archiveOutcome 应为 completed（完成）或 cancelled（取消）', 'archiveOutcome must be completed or cancelled') })
       .default('completed')

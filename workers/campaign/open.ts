@@ -117,6 +117,12 @@ export const campaignOpenWorker = defineWorker({
         `jurisdiction: campaign ${campaign.id} is a ${campaign.jurisdiction} campaign; this process runs ${i.jurisdiction} campaigns`,
       );
     }
+    if (campaign.kind !== 'appraisal') {
+      throw refuse(
+        `评聘活动 ${campaign.id} 登记为职业技能等级直接认定（kind=${campaign.kind}，等级 ${campaign.levels.join('、')}；001 附件2），应由流程 direct-recognition 办理，不能按特级技师、首席技师评聘开启`,
+        `campaignId: ${campaign.id} is a direct-recognition round (kind ${campaign.kind}, levels ${campaign.levels.join(', ')}; 001 附件2): run it with the direct-recognition process, not as an appraisal (T / S)`,
+      );
+    }
     let level: 'T' | 'S';
     if (i.level) {
       if (!campaign.levels.includes(i.level)) {
@@ -124,7 +130,7 @@ export const campaignOpenWorker = defineWorker({
       }
       level = i.level;
     } else if (campaign.levels.length === 1) {
-      level = campaign.levels[0]!;
+      level = campaign.levels[0] as 'T' | 'S';
     } else if (campaign.jurisdiction === 'national' && campaign.levels.includes('T')) {
       level = 'T';
     } else {

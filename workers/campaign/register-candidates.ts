@@ -3,11 +3,12 @@
  * the process's level that is still waiting (`submitted`, or `in-review` after a redelivery), marks it
  * `in-review`, and returns `applications` (their ids, in the order they were filed) and `candidates`
  * (what forms show: name, masked ID number, occupation). Applications withdrawn or disqualified
- * before the review are left out. Idempotent.
+ * before the review are left out. Serves appraisals (T / S) and direct-recognition rounds (5…1, with
+ * `campaign.level` the plan's level); `campaign.kind` says which. Idempotent.
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
-import { actor, campaignSchema, setStatusOnce } from './shared.js';
+import { actor, campaignOfAnyKindSchema, setStatusOnce } from './shared.js';
 
 const TYPE = 'pingpin.campaign.register-candidates';
 
@@ -16,7 +17,7 @@ export const campaignRegisterCandidatesWorker = defineWorker({
   name: '登记参评人员',
   description:
     '从登记系统取出本评聘活动本等级待评审的申报（已提交），置为“评审中”，返回参评申报编号 applications 和供表单显示的 candidates（姓名、脱敏身份证号、职业）。',
-  input: z.object({ campaign: campaignSchema }),
+  input: z.object({ campaign: campaignOfAnyKindSchema({ level: 'required' }) }),
   output: z.object({
     applications: z.array(z.string()).describe('参评申报编号列表（按申报先后）'),
     candidates: z.array(z.object({ applicationId: z.string(), name: z.string(), idNumberMasked: z.string(), occupation: z.object({ code: z.string(), name: z.string() }).nullable() })).describe('参评人员 [{applicationId, name, idNumberMasked, occupation {code, name}}]，供表单显示'),

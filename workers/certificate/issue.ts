@@ -4,7 +4,7 @@
  * Issues the appointee's certificate through `registry.issueCertificate`: the enterprise's active
  * evaluator filing for the level gives the first 13 characters (category, evaluator code — `0000`
  * when filed with the province —, site province, site serial), then the year of issue, the level
- * (`T` / `S`) and the next serial of (evaluator, year, level), allocated in the same transaction.
+ * (`T` / `S`, or `5`…`1` for a direct-recognition round) and the next serial of (evaluator, year, level), allocated in the same transaction.
  * Issued today (Asia/Shanghai, the engine clock); holder, ID number and occupation come from the
  * application (the clear ID number through the registry's privileged, audited read). The
  * application moves to `certified`.
@@ -28,11 +28,14 @@ const input = z.object({
     .object(
       {
         id: z.string(typeError('评聘活动编号', 'campaign.id')).trim().min(1, '评聘活动编号不能为空 / campaign.id must not be empty'),
-        level: z.enum(['T', 'S'], { error: '评聘等级 campaign.level 须为 T（特级技师）或 S（首席技师） / campaign.level must be T or S' }),
+        // 5…1 too: a direct-recognition round (001 附件2) certifies 初级工…高级技师 (001 附件1 注2).
+        level: z.enum(['T', 'S', '5', '4', '3', '2', '1'], {
+          error: '等级 campaign.level 须为 T（特级技师）、S（首席技师）（评聘），或 5、4、3、2、1（初级工至高级技师，直接认定） / campaign.level must be T or S (appraisal) or 5, 4, 3, 2, 1 (direct recognition)',
+        }),
       },
       typeError('评聘活动', 'campaign'),
     )
-    .describe('评聘活动（读取 id、level：T 特级技师 / S 首席技师）'),
+    .describe('评聘活动或直接认定（读取 id、level：T 特级技师 / S 首席技师；直接认定 5 初级工 … 1 高级技师）'),
   enterprise: z
     .object({ creditCode: z.string(typeError('企业统一社会信用代码', 'enterprise.creditCode')).trim().min(1, '企业统一社会信用代码不能为空 / enterprise.creditCode must not be empty') }, typeError('企业', 'enterprise'))
     .describe('企业（读取 creditCode：其考评机构备案决定证书编码前 13 位）'),
@@ -99,7 +102,10 @@ export const issue = defineWorker({
     }
 
     if (!['certified', 'appointed', 'revoked'].includes(application.status)) {
-      await registry.applications.setStatus({ id: applicationId, status: 'certified', why: `颁发证书 ${certificate.code}`, by });
+      // A disqualified or withdrawn application is refused by the registry: no retry changes that.
+      await registry.applications
+        .setStatus({ id: applicationId, status: 'certified', why: `颁发证书 ${certificate.code}`, by })
+        .catch((err: unknown) => refusal(err, `登记簿拒绝将申报 ${applicationId} 记为已颁证`, `the registry refused to mark application ${applicationId} certified`));
     }
     return { certificateCode: certificate.code, certificate: publicView(certificate) };
   },

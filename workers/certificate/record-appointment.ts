@@ -3,10 +3,10 @@
  *
  * Records the appointment agreement (聘任协议) the HR clerk entered in the user task record-appointment
  * (form certificate-record-appointment, docs/forms.md): `appointment.signedOn` → signed on,
- * `appointment.startOn` / `appointment.endOn` → the term, `appointment.post` → the post, on the
- * application and its certificate. The application moves to `appointed`. The registry keeps no
- * agreement number, duties or benefits yet: they are checked here and returned in
- * `appointmentRecord`, and stay in the process's variables.
+ * `appointment.startOn` / `appointment.endOn` → the term, `appointment.post` → the post, and the
+ * optional `appointment.agreementNumber`, `duties` and `benefits`, on the application and its
+ * certificate. The application moves to `appointed`. Optional fields left empty on the form are
+ * recorded as absent (null), not as empty text.
  *
  * Idempotent by application: recording the same appointment again returns the stored one; a
  * different one for the same application is refused (a correction is a decision, not a retry).
@@ -61,25 +61,41 @@ const output = z.object({
       term: z.object({ start: z.string(), end: z.string() }),
       post: z.string(),
       agreementNumber: z.string().nullable(),
+      duties: z.string().nullable(),
+      benefits: z.string().nullable(),
       recordedAt: z.string(),
     })
-    .describe('已登记的聘任协议 {applicationId, certificateCode, signedOn, term {start, end}, post, agreementNumber, recordedAt}'),
+    .describe('已登记的聘任协议 {applicationId, certificateCode, signedOn, term {start, end}, post, agreementNumber, duties, benefits, recordedAt}'),
 });
 
 export const recordAppointment = defineWorker({
   type: TYPE,
   name: '登记聘任协议',
-  description: '将签订的聘任协议（签订日期、聘期、岗位）登记到申报和证书上，申报状态改为已聘任。按申报幂等：重复投递返回已登记的协议，内容不同则拒绝。',
+  description: '将签订的聘任协议（签订日期、聘期、岗位，以及选填的协议编号、岗位职责与任务、待遇约定）登记到申报和证书上，申报状态改为已聘任。按申报幂等：重复投递返回已登记的协议，内容不同则拒绝。',
   input,
   output,
   async handler({ applicationId, certificateCode, appointment }, job, { registry }) {
     const by = actorFor(TYPE);
+    // An optional field the clerk left empty arrives as '' (or null): nothing was agreed there.
+    const given = (s: string | null | undefined) => (s ? s : null);
     const stored = await registry.appointments
-      .record({ applicationId, certificateCode, signedOn: appointment.signedOn, term: { start: appointment.startOn, end: appointment.endOn }, post: appointment.post, by })
+      .record({
+        applicationId,
+        certificateCode,
+        signedOn: appointment.signedOn,
+        term: { start: appointment.startOn, end: appointment.endOn },
+        post: appointment.post,
+        agreementNumber: given(appointment.agreementNumber),
+        duties: given(appointment.duties),
+        benefits: given(appointment.benefits),
+        by,
+      })
       .catch((err: unknown) => refusal(err, `登记簿拒绝登记申报 ${applicationId} 的聘任协议`, `the registry refused the appointment of application ${applicationId}`));
     const application = await registry.applications.get(applicationId);
     if (application && application.status !== 'appointed' && application.status !== 'revoked') {
-      await registry.applications.setStatus({ id: applicationId, status: 'appointed', why: `聘任协议 ${appointment.signedOn} 签订，聘期 ${appointment.startOn} 至 ${appointment.endOn}`, by });
+      await registry.applications
+        .setStatus({ id: applicationId, status: 'appointed', why: `聘任协议 ${appointment.signedOn} 签订，聘期 ${appointment.startOn} 至 ${appointment.endOn}`, by })
+        .catch((err: unknown) => refusal(err, `登记簿拒绝将申报 ${applicationId} 记为已聘任`, `the registry refused to mark application ${applicationId} appointed`));
     }
     job.log.info({ applicationId, certificateCode }, `appointment of ${applicationId} recorded`);
     return {
@@ -89,7 +105,9 @@ export const recordAppointment = defineWorker({
         signedOn: stored.signedOn,
         term: stored.term,
         post: stored.post,
-        agreementNumber: appointment.agreementNumber || null,
+        agreementNumber: stored.agreementNumber,
+        duties: stored.duties,
+        benefits: stored.benefits,
         recordedAt: stored.createdAt,
       },
     };

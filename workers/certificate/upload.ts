@@ -16,10 +16,16 @@
  *
  * Idempotent by certificate code: the local registry answers `alreadyUploaded` to a repeat, the
  * national system 409 (the adapter sends `Idempotency-Key: <code>`).
+ *
+ * The receipt stays in the registry (`national_uploads`) either way, so an operator can prove the
+ * upload: the local adapter records it itself; after an HTTP upload this worker records what the
+ * national system answered (reference, status, time, HTTP status, the answer with ID numbers
+ * masked). A crash between the two is harmless: the redelivered job gets 409 and records that.
  */
 import { z } from 'zod';
+import type { RecordNationalUploadInput } from '../../src/registry/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { NationalRegistryError, type NationalRegistryAdapter } from '../services.js';
+import { NationalRegistryError, type NationalRegistryAdapter, type NationalUploadReceipt } from '../services.js';
 import { actorFor, CERTIFICATE_CODE, refusal, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.certificate.upload';
@@ -35,8 +41,18 @@ const input = z.object({
 
 const output = z.object({
   nationalUpload: z
-    .object({ certificateCode: z.string(), reference: z.string(), alreadyUploaded: z.boolean(), via: z.enum(['local', 'http']) })
-    .describe('上传回执 {certificateCode, reference（全国系统的记录号）, alreadyUploaded（此前已上传）, via（local 本地登记 / http 全国系统）}'),
+    .object({
+      certificateCode: z.string(),
+      reference: z.string(),
+      alreadyUploaded: z.boolean(),
+      via: z.enum(['local', 'http']),
+      status: z.string().nullable(),
+      receivedAt: z.string().nullable(),
+      httpStatus: z.number().nullable(),
+    })
+    .describe(
+      '上传回执 {certificateCode, reference（全国系统的记录号）, alreadyUploaded（此前已上传）, via（local 本地登记 / http 全国系统）, status（全国系统答复的状态）, receivedAt（全国系统的接收时间）, httpStatus}；回执全文存于登记簿',
+    ),
 });
 
 /** Whether a retry cannot change the answer (see the module comment). */
@@ -65,22 +81,62 @@ export const upload = defineWorker({
     const evaluator = await registry.enterprises.get(certificate.evaluator.creditCode);
     if (!evaluator) throw new NonRetryableError(`颁证企业 ${certificate.evaluator.creditCode} 在登记簿中不存在 / enterprise ${certificate.evaluator.creditCode} is not in the registry`);
 
-    let receipt;
+    const record = {
+      certificateCode: certificate.code,
+      holderName: certificate.holderName,
+      idNumber: certificate.idNumber,
+      level: certificate.level,
+      occupation: certificate.occupation,
+      evaluator: { creditCode: evaluator.creditCode, name: evaluator.name },
+      issuedOn: certificate.issuedOn,
+    };
+    let receipt: NationalUploadReceipt;
     try {
-      receipt = await nationalRegistry.upload({
-        certificateCode: certificate.code,
-        holderName: certificate.holderName,
-        idNumber: certificate.idNumber,
-        level: certificate.level,
-        occupation: certificate.occupation,
-        evaluator: { creditCode: evaluator.creditCode, name: evaluator.name },
-        issuedOn: certificate.issuedOn,
-      });
+      receipt = await nationalRegistry.upload(record);
     } catch (err) {
       if (err instanceof NationalRegistryError && isRefusal(err, nationalRegistry)) throw new NonRetryableError(err.message, { cause: err });
       throw err;
     }
+    if (nationalRegistry.kind === 'http') {
+      // The national system has the record now: keep its answer. A registry that already holds a
+      // receipt for this certificate returns the first one (a redelivery after this step).
+      const stored = await registry.nationalUploads
+        .record({
+          ...record,
+          level: record.level as RecordNationalUploadInput['level'],
+          receipt: {
+            via: 'http',
+            reference: receipt.reference,
+            status: receipt.status ?? null,
+            receivedAt: receipt.receivedAt ?? null,
+            httpStatus: receipt.httpStatus ?? null,
+            answer: receipt.answer ?? null,
+          },
+          by: actorFor(TYPE),
+        })
+        .catch((err: unknown) =>
+          refusal(err, `全国证书查询系统已接收证书 ${certificate.code}，但登记簿拒绝记录回执`, `the national system accepted certificate ${certificate.code} but the registry refused its receipt`),
+        );
+      const kept = stored.receipt;
+      receipt = {
+        ...receipt,
+        reference: kept.reference,
+        ...(kept.status !== null ? { status: kept.status } : {}),
+        ...(kept.receivedAt !== null ? { receivedAt: kept.receivedAt } : {}),
+        ...(kept.httpStatus !== null ? { httpStatus: kept.httpStatus } : {}),
+      };
+    }
     job.log.info({ certificateCode: certificate.code, via: nationalRegistry.kind, alreadyUploaded: receipt.alreadyUploaded }, `certificate ${certificate.code} uploaded`);
-    return { nationalUpload: { certificateCode: certificate.code, reference: receipt.reference, alreadyUploaded: receipt.alreadyUploaded, via: nationalRegistry.kind } };
+    return {
+      nationalUpload: {
+        certificateCode: certificate.code,
+        reference: receipt.reference,
+        alreadyUploaded: receipt.alreadyUploaded,
+        via: nationalRegistry.kind,
+        status: receipt.status ?? null,
+        receivedAt: receipt.receivedAt ?? null,
+        httpStatus: receipt.httpStatus ?? null,
+      },
+    };
   },
 });

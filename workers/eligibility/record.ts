@@ -54,7 +54,8 @@ export const eligibilityRecord = defineWorker({
     }
 
     const status = eligibility.eligible ? 'eligible' : 'ineligible';
-    if (app.status !== status) {
+    // Disqualified and withdrawn are final (the registry refuses to move them): the result is kept above.
+    if (app.status !== status && app.status !== 'disqualified' && app.status !== 'withdrawn') {
       const why = eligibility.eligible
         ? `符合申报条件（${ROUTE_NAMES[eligibility.route ?? ''] ?? eligibility.route ?? ''}；依据 ${eligibility.basis.join('、') || '—'}）`
         : `不符合申报条件：${eligibility.reasons.join('；') || '—'}`;

@@ -122,7 +122,8 @@ export const fraudBanWorker = defineWorker({
           ));
         bans.push({ banId: ban.id, subject: 'person', who: ban.idNumber ?? app.applicant.idNumber, until: ban.until });
         const why = `本人弄虚作假，取消本年度评审资格，五年内不得申请或参与评审申报（${basis}），禁止期至 ${ban.until}`;
-        if (app.status !== 'disqualified') await registry.applications.setStatus({ id: app.id, status: 'disqualified', why, by });
+        // Withdrawn is final too (the registry refuses to move it): the ban above still binds the person.
+        if (app.status !== 'disqualified' && app.status !== 'withdrawn') await registry.applications.setStatus({ id: app.id, status: 'disqualified', why, by });
         disqualified.push(app.id);
         const code = await revokeIfIssued(registry, app.id, `${why}；${i.fraudFindings}`, on, by);
         if (code) revoked.push(code);

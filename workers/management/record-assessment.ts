@@ -5,11 +5,12 @@
  * `annual-assessment` form submitted and records it in the registry, which is the filing with the
  * provincial HRSS. 优秀 marks the holder as a priority candidate for national and provincial talent
  * programmes (第五条). 不合格 is acted on by the model (revocation, 第七条(五)). Idempotent per
- * certificate and assessment.
+ * certificate and assessment (`managementPeriods.recordAssessment`, one per year and one final): a
+ * redelivered job gets the stored assessment back; a different one for the same year is refused.
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
-import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, recordOnce, refuse } from './shared.js';
+import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, periodOf, refuse, registryCall } from './shared.js';
 
 const TYPE = 'pingpin.management.record-assessment';
 
@@ -61,25 +62,30 @@ export const managementRecordAssessmentWorker = defineWorker({
     assessment: z.object({}).describe('考核记录 {kind, year, result, assessedOn, talentProgrammePriority, filed}：多实例输出元素'),
   }),
   async handler(i, _job, { registry }) {
-    const app = await holderApplication(registry, i.holder.applicationId, i.certificateCode);
+    await holderApplication(registry, i.holder.applicationId, i.certificateCode);
     const cert = (await registry.certificates.get(i.certificateCode))!;
     if (i.assessedOn < cert.issuedOn) {
       throw refuse(`考核日期 assessedOn=${i.assessedOn} 早于证书颁发日期 ${cert.issuedOn}`, `assessedOn: ${i.assessedOn} is before the certificate was issued (${cert.issuedOn})`);
     }
+    await periodOf(registry, i.certificateCode);
     const year = i.assessmentKind === 'annual' ? i.assessmentYear! : null;
     const label = year === null ? '终期考核' : `第${year}年度考核`;
-    const talentProgrammePriority = i.assessmentResult === 'excellent';
-    await recordOnce(
-      registry,
-      app,
-      `【管理期·${label}】`,
-      `证书 ${i.certificateCode}：${RESULT_NAMES[i.assessmentResult]}（考核日期 ${i.assessedOn}；记入本人考绩档案并报人力资源社会保障厅备案，001 附件4 第五条）。考核意见：${i.assessmentComment}${
-        talentProgrammePriority ? '。考核优秀，优先作为国家和省人才计划的推荐对象（第五条）' : ''
-      }${i.assessmentResult === 'unqualified' ? '。考核不合格，按程序提请取消等级（第七条(五)）' : ''}`,
-      `worker:${TYPE}`,
+    const period = await registryCall({ zh: `登记证书 ${i.certificateCode} 的管理期${label}（${RESULT_NAMES[i.assessmentResult]}）`, en: `record the ${year === null ? 'final assessment' : `assessment of year ${year}`} of certificate ${i.certificateCode}` }, () =>
+      registry.managementPeriods.recordAssessment({
+        certificateCode: i.certificateCode,
+        kind: i.assessmentKind,
+        year,
+        result: i.assessmentResult,
+        dutiesPerformance: i.dutiesPerformance,
+        comment: i.assessmentComment,
+        assessedOn: i.assessedOn,
+        by: `worker:${TYPE}`,
+      }),
     );
+    const stored = period.assessments.find((a) => a.kind === i.assessmentKind && a.year === year)!;
+    const talentProgrammePriority = stored.talentProgrammePriority;
     return {
-      assessment: { kind: i.assessmentKind, year, result: i.assessmentResult, assessedOn: i.assessedOn, talentProgrammePriority, filed: true },
+      assessment: { kind: stored.kind, year: stored.year, result: stored.result, assessedOn: stored.assessedOn, talentProgrammePriority, filed: true },
     };
   },
 });

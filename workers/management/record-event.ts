@@ -3,11 +3,13 @@
  * HRSS: retirement, death, leaving Sichuan, misconduct) arrives for a holder in the management
  * period: checks the event and records it in the registry (the unit reports such changes to the
  * provincial HRSS, 001 附件4 第十二条). The model then stops the benefits (第八条) or starts the
- * revocation procedure (第七条、第九条). Idempotent per certificate, kind and date.
+ * revocation procedure (第七条、第九条). Idempotent per certificate, kind and date
+ * (`managementPeriods.recordEvent`): a redelivered job finds the stored event; another text for the
+ * same kind and date is refused (a correction is a decision, not a retry).
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
-import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, recordOnce } from './shared.js';
+import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, periodOf, registryCall } from './shared.js';
 
 const TYPE = 'pingpin.management.record-event';
 
@@ -41,13 +43,10 @@ export const managementRecordEventWorker = defineWorker({
   input: z.object({ certificateCode: certificateCodeSchema, holder: holderSchema, event: managementEventSchema }),
   output: z.object({ managementEvent: z.object({}).describe('已登记的事件 {kind, on, recorded}') }),
   async handler(i, _job, { registry }) {
-    const app = await holderApplication(registry, i.holder.applicationId, i.certificateCode);
-    await recordOnce(
-      registry,
-      app,
-      `【管理期·事件 ${i.event.kind} ${i.event.on}】`,
-      `证书 ${i.certificateCode}：${EVENT_NAMES[i.event.kind]}。${i.event.text}`,
-      `worker:${TYPE}`,
+    await holderApplication(registry, i.holder.applicationId, i.certificateCode);
+    await periodOf(registry, i.certificateCode);
+    await registryCall({ zh: `登记证书 ${i.certificateCode} 的管理期事件（${EVENT_NAMES[i.event.kind]}）`, en: `record the ${i.event.kind} event of certificate ${i.certificateCode}` }, () =>
+      registry.managementPeriods.recordEvent({ certificateCode: i.certificateCode, kind: i.event.kind, on: i.event.on, text: i.event.text, by: `worker:${TYPE}` }),
     );
     return { managementEvent: { kind: i.event.kind, on: i.event.on, recorded: true } };
   },

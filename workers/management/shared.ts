@@ -3,15 +3,15 @@
  * (docs/procedures.md), the dates of the three-year period (001 附件4 第一条), and how the period's
  * records reach the registry.
  *
- * The registry has no table of management periods yet, so each record (period start, assessment
- * filed with the provincial HRSS, reported event, benefits stopped) is written as an entry of the
- * holder's application history (`applications.setStatus` with the same status and a `why`), which
- * also puts it on the audit trail. Each entry starts with a marker such as `【管理期·第1年度考核】`;
- * a redelivered job finds its marker and writes nothing twice.
+ * The registry keeps the period (`registry.managementPeriods`, the `management_periods` table with
+ * its assessments and events), not the process variables alone: the start, each assessment filed
+ * with the provincial HRSS, each reported event and the benefits stop are rows there, each write on
+ * the audit trail. Every write is idempotent in the registry (by certificate; by assessment slot; by
+ * event kind and date), so a redelivered job finds the existing row and writes nothing twice.
  */
 import { z } from 'zod';
-import { addMonths, anniversary, fromDay, isValidDate, toDay } from '../../src/domain/periods.js';
-import type { Application, ApplicationStatus, Registry } from '../../src/registry/index.js';
+import { isValidDate } from '../../src/domain/periods.js';
+import { managementPeriodDates, type Application, type ManagementPeriod, type Registry } from '../../src/registry/index.js';
 import { bi, dateString, idString, refuse, registryCall } from '../campaign/shared.js';
 
 export const certificateCodeSchema = z
@@ -66,13 +66,15 @@ export const startOfDayShanghai = (date: string): string => `${date}T00:00:00+08
  */
 export function periodDates(approvedOn: string): PeriodDates {
   if (!isValidDate(approvedOn)) throw new Error(`not a date: ${approvedOn}`);
-  const startOn = addMonths(`${approvedOn.slice(0, 7)}-01`, 1);
-  const end = anniversary(startOn, 3);
-  const assessments = [1, 2, 3].map((year) => {
-    const dueOn = anniversary(startOn, year);
-    return { year, dueOn, dueAt: startOfDayShanghai(dueOn) };
-  });
-  return { startOn, endOn: fromDay(toDay(end) - 1), assessments, finalAssessmentDueOn: end, finalAssessmentDueAt: startOfDayShanghai(end) };
+  // The registry computes the dates it stores the same way: one rule, in one place.
+  const d = managementPeriodDates(approvedOn);
+  return {
+    startOn: d.startOn,
+    endOn: d.endOn,
+    assessments: d.assessmentsDue.map(({ year, dueOn }) => ({ year, dueOn, dueAt: startOfDayShanghai(dueOn) })),
+    finalAssessmentDueOn: d.finalAssessmentDueOn,
+    finalAssessmentDueAt: startOfDayShanghai(d.finalAssessmentDueOn),
+  };
 }
 
 /** The holder's application, which must exist and hold this certificate. */
@@ -90,15 +92,14 @@ export async function holderApplication(registry: Registry, applicationId: strin
   return app;
 }
 
-/**
- * Writes a management-period record into the holder's application history once: nothing when an
- * entry with the same marker is already there (a redelivered job). `status` moves the application
- * (e.g. `revoked`); by default it keeps its status. Returns whether it wrote.
- */
-export async function recordOnce(registry: Registry, app: Application, marker: string, text: string, by: string, status?: ApplicationStatus): Promise<boolean> {
-  if (app.history.some((h) => (h.why ?? '').startsWith(marker))) return false;
-  await registryCall({ zh: '登记管理期记录', en: 'record the management-period entry' }, () =>
-    registry.applications.setStatus({ id: app.id, status: status ?? app.status, why: `${marker}${text}`.slice(0, 2000), by }),
-  );
-  return true;
+/** The certificate's management period, which pingpin.management.start recorded. */
+export async function periodOf(registry: Registry, certificateCode: string): Promise<ManagementPeriod> {
+  const period = await registry.managementPeriods.get(certificateCode);
+  if (!period) {
+    throw refuse(
+      `证书 ${certificateCode}（certificateCode）在登记系统中没有管理期记录：须先由 pingpin.management.start 确定管理期`,
+      `certificateCode: the registry has no management period of certificate ${certificateCode}; pingpin.management.start records it first`,
+    );
+  }
+  return period;
 }

@@ -2,11 +2,13 @@
  * pingpin.management.start — 确定三年管理期. The first step of `management-period` (001 四(八),
  * 附件4 第一条): the period runs three years from the 1st of the month after the approval; the unit
  * assesses the holder once a year (第五条) and at the end of the period (四(八) 终期考核). Returns the
- * dates the model's timers wait for and records the start in the registry. Idempotent.
+ * dates the model's timers wait for and records the period in the registry
+ * (`managementPeriods.start`, which computes the same dates). Idempotent by certificate: a
+ * redelivered job finds the period it started and returns its dates.
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
-import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, LEVEL_NAMES, levelOf, periodDates, recordEnterpriseSchema, recordOnce, refuse } from './shared.js';
+import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, periodDates, recordEnterpriseSchema, refuse, registryCall } from './shared.js';
 
 const TYPE = 'pingpin.management.start';
 
@@ -29,22 +31,26 @@ export const managementStartWorker = defineWorker({
       .object({})
       .describe('管理期 {startOn, endOn, assessments: [{year, dueOn, dueAt}], finalAssessmentDueOn, finalAssessmentDueAt}：dueAt 为考核定时器的时刻（北京时间当日 0 时）'),
   }),
-  async handler(i, _job, { registry }) {
-    const app = await holderApplication(registry, i.holder.applicationId, i.certificateCode);
+  async handler(i, job, { registry }) {
+    await holderApplication(registry, i.holder.applicationId, i.certificateCode);
     const cert = (await registry.certificates.get(i.certificateCode))!;
-    if (cert.status === 'revoked') {
+    const existing = await registry.managementPeriods.get(i.certificateCode);
+    // A redelivery after the revocation still finds its period; a new period never starts on a revoked certificate.
+    if (!existing && cert.status === 'revoked') {
       throw refuse(`证书 ${i.certificateCode}（certificateCode）已于 ${cert.revokedOn} 取消，不能开始管理期`, `certificateCode: certificate ${i.certificateCode} was revoked on ${cert.revokedOn}; no management period starts`);
     }
-    const period = periodDates(i.approvedOn);
-    await recordOnce(
-      registry,
-      app,
-      '【管理期·开始】',
-      `${LEVEL_NAMES[levelOf(i.certificateCode)] ?? ''}（证书 ${i.certificateCode}）管理期 ${period.startOn} 至 ${period.endOn}（核准日期 ${i.approvedOn}，001 附件4 第一条）；年度考核 ${period.assessments
-        .map((a) => a.dueOn)
-        .join('、')}，终期考核 ${period.finalAssessmentDueOn}`,
-      `worker:${TYPE}`,
+    const stored = await registryCall({ zh: `记录证书 ${i.certificateCode} 的管理期`, en: `record the management period of certificate ${i.certificateCode}` }, () =>
+      registry.managementPeriods.start({
+        certificateCode: i.certificateCode,
+        applicationId: i.holder.applicationId,
+        creditCode: i.enterprise.creditCode,
+        approvedOn: i.approvedOn,
+        recommendedBy: i.recommendedBy,
+        // Lets an operator go from the registry to the process; a handler run outside the engine has none.
+        ...(/^[1-9]\d{0,18}$/.test(String(job.processInstanceKey)) ? { processInstanceKey: String(job.processInstanceKey) } : {}),
+        by: `worker:${TYPE}`,
+      }),
     );
-    return { managementPeriod: period };
+    return { managementPeriod: periodDates(stored.approvedOn) };
   },
 });

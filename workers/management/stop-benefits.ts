@@ -1,12 +1,14 @@
 /**
  * pingpin.management.stop-benefits — 停止激励待遇. 001 附件4 第八条: the benefits of a 首席技师 /
  * 特级技师 stop on retirement, death, leaving Sichuan, or when the level is revoked. Records the stop
- * in the registry (for a revocation, the application becomes `revoked` if it is not already) and
- * returns `benefits`. The unit pays the benefits; pingpin keeps the record that they end. Idempotent.
+ * in the registry (`managementPeriods.stopBenefits`, which ends the period; for a revocation the
+ * revocation is recorded as an event of the period too, and the application becomes `revoked` if it
+ * is not already) and returns `benefits`. The unit pays the benefits; pingpin keeps the record that
+ * they end. Idempotent: a redelivered job finds the stop it recorded.
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
-import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, recordOnce } from './shared.js';
+import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, periodOf, registryCall } from './shared.js';
 
 const TYPE = 'pingpin.management.stop-benefits';
 
@@ -39,13 +41,26 @@ export const managementStopBenefitsWorker = defineWorker({
   async handler(i, _job, { registry }) {
     const app = await holderApplication(registry, i.holder.applicationId, i.certificateCode);
     const { ground, on, text } = i.benefitsStop;
-    await recordOnce(
-      registry,
-      app,
-      '【管理期·停止激励待遇】',
-      `证书 ${i.certificateCode}：自 ${on} 起停止对应的激励待遇，事由：${GROUNDS[ground]}（001 附件4 第八条）${text ? `。${text}` : ''}`,
-      `worker:${TYPE}`,
-      ground === 'revoked' ? 'revoked' : undefined,
+    const by = `worker:${TYPE}`;
+    const period = await periodOf(registry, i.certificateCode);
+    if (ground === 'revoked') {
+      // The revocation itself (pingpin.certificate.revoke ran before): an event of the period, so the
+      // period's record tells why it ended without reading the certificate.
+      const cert = (await registry.certificates.get(i.certificateCode))!;
+      const revokedOn = cert.revokedOn ?? on;
+      if (!period.events.some((e) => e.kind === 'revoked' && e.on === revokedOn)) {
+        await registryCall({ zh: `登记证书 ${i.certificateCode} 的取消等级`, en: `record the revocation of certificate ${i.certificateCode}` }, () =>
+          registry.managementPeriods.recordEvent({ certificateCode: i.certificateCode, kind: 'revoked', on: revokedOn, text: cert.revokedReason ?? (text?.trim() ? text : '取消等级'), by }),
+        );
+      }
+      if (app.status !== 'revoked') {
+        await registryCall({ zh: '记录申报状态“已取消”', en: 'record the application as revoked' }, () =>
+          registry.applications.setStatus({ id: app.id, status: 'revoked', why: `证书 ${i.certificateCode}：取消等级，自 ${on} 起停止激励待遇（001 附件4 第八条(四)）`, by }),
+        );
+      }
+    }
+    await registryCall({ zh: `登记证书 ${i.certificateCode} 停止激励待遇（第八条${GROUNDS[ground]}）`, en: `record that the benefits of certificate ${i.certificateCode} stop` }, () =>
+      registry.managementPeriods.stopBenefits({ certificateCode: i.certificateCode, ground, on, text: text?.trim() ? text : null, by }),
     );
     return { benefits: { stopped: true, ground, stoppedOn: on } };
   },

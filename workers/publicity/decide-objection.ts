@@ -3,7 +3,8 @@
  * subprocess 异议处理, after the user task investigate-objection).
  *
  * Records the investigator's outcome (form publicity-investigate-objection: `upheld`,
- * `affectedApplicationId` when upheld, `resolution`, `investigatedOn`) on the objection. Then, when
+ * `affectedApplicationId` when upheld — none for a plan notice (工作方案公示, which lists nobody) —,
+ * `resolution`, `investigatedOn`) on the objection. Then, when
  * the notice is closed and no objection is open any more, publishes `publicity-investigations-done`
  * [noticeId] with a time to live, so the subprocess 公示期 waiting for it (or about to) can end.
  *
@@ -25,7 +26,11 @@ const input = z
     noticeId: z.string(typeError('公示编号', 'noticeId')).trim().min(1, '公示编号不能为空 / noticeId must not be empty').describe('公示编号'),
     objectionId: z.string(typeError('异议编号', 'objectionId')).trim().min(1, '异议编号不能为空 / objectionId must not be empty').describe('异议编号（pingpin.publicity.record-objection 返回）'),
     upheld: z.boolean(typeError('调查结论（异议是否成立）', 'upheld')).describe('异议是否成立（表单 objectionOutcome = "upheld"）'),
-    affectedApplicationId: z.string(typeError('移出名单的人员', 'affectedApplicationId')).trim().nullish().describe('异议成立时移出名单的申报编号'),
+    affectedApplicationId: z
+      .string(typeError('移出名单的人员', 'affectedApplicationId'))
+      .trim()
+      .nullish()
+      .describe('异议成立时移出名单的申报编号（人员公示必填；工作方案公示 plan 不涉及人员，应为空）'),
     resolution: z
       .string(typeError('调查处理意见', 'resolution'))
       .trim()
@@ -36,11 +41,6 @@ const input = z
       .string(typeError('调查完成日期', 'investigatedOn'))
       .refine(isIsoDate, '调查完成日期须为 YYYY-MM-DD / investigatedOn must be a date YYYY-MM-DD')
       .describe('调查完成日期（YYYY-MM-DD）'),
-  })
-  .superRefine((v, ctx) => {
-    if (v.upheld && !v.affectedApplicationId) {
-      ctx.addIssue({ code: 'custom', path: ['affectedApplicationId'], message: '异议成立时须指明移出名单的人员 / affectedApplicationId is required when the objection is upheld' });
-    }
   });
 
 const output = z.object({
@@ -65,9 +65,21 @@ export const decideObjection = defineWorker({
     if (objection.noticeId !== noticeId) {
       throw new NonRetryableError(`异议 ${objectionId} 不属于公示 ${noticeId}（属于 ${objection.noticeId}） / objection ${objectionId} belongs to notice ${objection.noticeId}, not ${noticeId}`);
     }
+    // Whom an upheld objection removes depends on the notice: a list of people names one of them; a
+    // plan notice (工作方案公示) lists nobody, and its upheld objection goes back to the plan.
+    const onNotice = await registry.notices.get(noticeId);
+    if (onNotice?.kind === 'plan') {
+      if (affectedApplicationId) {
+        throw new NonRetryableError(
+          `工作方案公示 ${noticeId} 不列人员，异议成立也不移出人员：affectedApplicationId 应为空，实为 ${affectedApplicationId} / affectedApplicationId must be empty for plan notice ${noticeId}, which lists nobody; got ${affectedApplicationId}`,
+        );
+      }
+    } else if (upheld && !affectedApplicationId) {
+      throw new NonRetryableError('affectedApplicationId: 异议成立时须指明移出名单的人员 / affectedApplicationId is required when the objection is upheld');
+    }
     if (objection.outcome === 'pending') {
       objection = await registry.objections
-        .decide({ id: objectionId, outcome, resolution, ...(upheld ? { applicationId: affectedApplicationId! } : {}), by })
+        .decide({ id: objectionId, outcome, resolution, ...(upheld && affectedApplicationId ? { applicationId: affectedApplicationId } : {}), by })
         .catch(async (err: unknown) => {
           const again = await registry.objections.get(objectionId);
           if (again && again.outcome === outcome) return again;
@@ -77,7 +89,7 @@ export const decideObjection = defineWorker({
       throw new NonRetryableError(
         `异议 ${objectionId} 已于 ${objection.closedAt} 认定为“${objection.outcome === 'upheld' ? '成立' : '不成立'}”，不能改为“${upheld ? '成立' : '不成立'}” / objection ${objectionId} was already decided ${objection.outcome} at ${objection.closedAt}; it cannot become ${outcome}`,
       );
-    } else if (upheld && objection.applicationId !== affectedApplicationId) {
+    } else if (upheld && onNotice?.kind !== 'plan' && objection.applicationId !== affectedApplicationId) {
       throw new NonRetryableError(
         `异议 ${objectionId} 已认定移出 ${objection.applicationId}，不能改为 ${affectedApplicationId} / objection ${objectionId} already removes ${objection.applicationId}, not ${affectedApplicationId}`,
       );

@@ -43,21 +43,30 @@ const input = z.object({
       {
         kind: z.enum(NOTICE_KINDS, { error: `公示类型 notice.kind 须为 ${KIND_LABELS} / notice.kind must be one of ${NOTICE_KINDS.join(', ')}` }),
         title: z.string(typeError('公示标题', 'notice.title')).trim().min(2, '公示标题至少 2 字 / notice.title must have at least 2 characters').max(200, '公示标题最多 200 字 / notice.title must be at most 200 characters'),
-        entries: z
-          .array(entrySchema, typeError('公示名单', 'notice.entries'))
-          .min(1, '公示名单至少一人 / notice.entries must not be empty')
-          .max(10_000, '公示名单最多 10000 条 / notice.entries must have at most 10000 entries'),
+        entries: z.array(entrySchema, typeError('公示名单', 'notice.entries')).max(10_000, '公示名单最多 10000 条 / notice.entries must have at most 10000 entries'),
       },
       typeError('公示内容', 'notice'),
     )
     .superRefine((n, ctx) => {
+      // A plan (工作方案) is publicized as a document, naming nobody (001 附件2 四; 003 四); every other
+      // kind publicizes people, and an empty list of them would be a notice about nothing.
+      if (n.kind !== 'plan' && n.entries.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entries'],
+          message: `公示名单至少一人（${n.kind} 类公示的是人员；只有工作方案公示 plan 可以不列人员） / notice.entries must not be empty for a ${n.kind} notice (only a plan notice may list nobody)`,
+        });
+      }
+      if (n.kind === 'plan' && n.entries.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['entries'], message: '工作方案公示（plan）不列人员，notice.entries 应为空 / notice.entries must be empty for a plan notice (it publicizes the plan, not people)' });
+      }
       const seen = new Set<string>();
       n.entries.forEach((e, i) => {
         if (seen.has(e.applicationId)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'applicationId'], message: `申报编号 ${e.applicationId} 在公示名单中重复 / applicationId ${e.applicationId} appears twice` });
         seen.add(e.applicationId);
       });
     })
-    .describe('公示内容 {kind, title, entries: [{applicationId, name, summary}]}；kind：candidates 参评人员情况、results 评审结果、chief-list 首席技师名单（另可 proposed、plan）'),
+    .describe('公示内容 {kind, title, entries: [{applicationId, name, summary}]}；kind：candidates 参评人员情况、results 评审结果、chief-list 首席技师名单（另可 proposed、plan）；工作方案公示 plan 的 entries 为空，其余至少一人'),
   days: z
     .number(typeError('公示天数', 'days'))
     .int('公示天数须为整数 / days must be an integer')

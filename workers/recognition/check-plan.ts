@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { bi } from '../campaign/shared.js';
 import { defineWorker } from '../runtime.js';
-import { decisionResultSchema, LEVEL_NAMES, levelSchema, MIN_PERFORMANCE_WEIGHT, percent, performanceWeightSchema, targetGroupSchema, TWO_METHOD_LEVELS } from './shared.js';
+import { decisionResultSchema, LEVEL_NAMES, type RecognitionLevel, levelSchema, MIN_PERFORMANCE_WEIGHT, percent, performanceWeightSchema, targetGroupSchema, TWO_METHOD_LEVELS } from './shared.js';
 
 const UNIT_CLAUSES = ['SC-DR-U-1', 'SC-DR-U-2', 'SC-DR-U-3'] as const;
 const UNIT_REASONS: Record<(typeof UNIT_CLAUSES)[number], string> = {
@@ -30,6 +30,9 @@ export const recognitionCheckPlanWorker = defineWorker({
     level: levelSchema,
     targetGroup: targetGroupSchema,
     performanceWeight: performanceWeightSchema,
+    campaign: z
+      .looseObject({ levels: z.array(z.string(), { error: bi('本轮登记的认定等级 campaign.levels 应为列表', 'campaign.levels must be a list') }).optional() }, { error: bi('缺少 campaign（由“开启直接认定”设置）', 'campaign is missing (set by pingpin.recognition.open)') })
+      .describe('本轮直接认定 {id, levels, …}（开启直接认定设置），读取登记的认定等级 levels'),
     recognitionPlan: z
       .looseObject(
         {
@@ -46,9 +49,13 @@ export const recognitionCheckPlanWorker = defineWorker({
   output: z.object({
     recognitionCheck: z.object({}).describe('方案核验 {eligible, basis, conditions, combinedScore: null, reasons}：eligible=false 时退回用人单位，reasons 说明理由'),
   }),
-  handler({ recognitionPlanDecision: d, level, performanceWeight, recognitionPlan }) {
+  handler({ recognitionPlanDecision: d, level, performanceWeight, recognitionPlan, campaign }) {
     const reasons: string[] = [];
     const basis: string[] = [];
+    // The persons of the round are registered at its levels: a plan at another level would find nobody.
+    if (campaign.levels && !campaign.levels.includes(level)) {
+      reasons.push(`SC-DR：本轮直接认定登记的等级为 ${campaign.levels.map((l) => `${LEVEL_NAMES[l as RecognitionLevel] ?? l}（${l}）`).join('、')}，方案的认定等级${LEVEL_NAMES[level]}（${level}）不在其中`);
+    }
     for (const clause of UNIT_CLAUSES) {
       if (d.basis.includes(clause)) basis.push(clause);
       else reasons.push(d.reasons.find((r) => r.startsWith(`${clause}：`)) ?? UNIT_REASONS[clause]);

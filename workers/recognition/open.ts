@@ -1,7 +1,7 @@
 /**
  * pingpin.recognition.open — 开启直接认定. The first step of `direct-recognition` (001 附件2): reads
  * the recognition round (a campaign of the registry, `campaignId`) and its unit, which must be a
- * Sichuan unit, binds the round to this process instance and sets it running, and returns
+ * Sichuan unit and a round of kind `recognition` (an appraisal campaign is refused), binds the round to this process instance and sets it running, and returns
  * `campaign`, `enterprise` and `groups` (DOMAIN.md §6) for the forms and the tasks' candidate groups.
  * The level and target group are not the round's but the plan's (draft-recognition-plan).
  * Idempotent.
@@ -22,13 +22,19 @@ export const recognitionOpenWorker = defineWorker({
     campaignId: idString('直接认定编号 campaignId', 'campaignId').describe('登记系统中本轮直接认定的编号（评聘活动编号）；启动流程时传入'),
   }),
   output: z.object({
-    campaign: z.object({}).describe('本轮直接认定 {id, jurisdiction: "sichuan", year, deadline}'),
+    campaign: z.object({}).describe('本轮直接认定 {id, kind: "recognition", jurisdiction: "sichuan", levels（登记的认定等级）, year, deadline}'),
     enterprise: z.object({}).describe('实施单位 {creditCode, name, divisionCode, cityCode, province}'),
     groups: z.object({}).describe('候选组 {hr, panel, oversight, city, province}（DOMAIN.md §6）'),
   }),
   async handler({ campaignId }, job, { registry }) {
     const campaign = await registry.campaigns.get(campaignId);
     if (!campaign) throw refuse(`直接认定 campaignId=${campaignId} 在登记系统中不存在`, `campaignId: ${campaignId} does not exist in the registry`);
+    if (campaign.kind !== 'recognition') {
+      throw refuse(
+        `campaignId=${campaignId} 登记为特级技师、首席技师评聘（kind=${campaign.kind}，等级 ${campaign.levels.join('、')}），不是职业技能等级直接认定（kind 应为 recognition，001 附件2）`,
+        `campaignId: ${campaignId} is an ${campaign.kind} campaign (levels ${campaign.levels.join(', ')}), not a direct-recognition round (kind recognition, 001 附件2)`,
+      );
+    }
     if (campaign.jurisdiction !== 'sichuan') {
       throw refuse(`直接认定按四川省工作指引办理（001 附件2），campaignId=${campaignId} 登记为 ${campaign.jurisdiction}`, `campaignId: direct recognition follows Sichuan's 001 附件2; ${campaignId} is a ${campaign.jurisdiction} campaign`);
     }
@@ -46,7 +52,7 @@ export const recognitionOpenWorker = defineWorker({
       await registryCall({ zh: '开启直接认定', en: 'set the recognition running' }, () => registry.campaigns.setStatus({ id: campaign.id, status: 'running', why: '职业技能等级直接认定流程开始', by }));
     }
     return {
-      campaign: { id: campaign.id, jurisdiction: 'sichuan', year: campaign.year, deadline: campaign.deadline },
+      campaign: { id: campaign.id, kind: 'recognition', jurisdiction: 'sichuan', levels: campaign.levels, year: campaign.year, deadline: campaign.deadline },
       enterprise: {
         creditCode: enterprise.creditCode,
         name: enterprise.name,

@@ -3,18 +3,19 @@
  * 四: 直接认定结果经单位公示后，按规定颁发证书、任职聘用，并将直接认定的评价数据同步报送备案地职业技能鉴定中心):
  * assembles the recognition data of the round — who was recognized at which level, with which
  * certificate, scores and conditions — addressed to the skills center of the place where the plan was
- * filed (the city HRSS that filed it), and records the submission.
+ * filed (the prefecture of the unit, whose HRSS filed the plan), and records the report in the
+ * registry (`skillsCenterReports`, one per round; holder names and masked ID numbers come from the
+ * certificates there, never from process variables).
  *
  * There is no interface to the skills centers yet (as there is for the national certificate query
- * system), and the registry has no table for such submissions: the submission is recorded on each
- * reported application's history (and so in the registry's audit trail) with the report's id, and
- * returned as `recognitionReport`. Idempotent: an application already reported under this report id
- * is not recorded again.
+ * system): the registry record is the report as sent. Idempotent: a redelivered job reads the round's
+ * report back from the registry and returns it (`alreadyReported: true`) instead of reporting again.
  */
 import { z } from 'zod';
-import { actor, bi, idString, registryCall, today } from '../campaign/shared.js';
+import type { SkillsCenterReport } from '../../src/registry/index.js';
+import { actor, bi, idString, refuse, registryCall, today } from '../campaign/shared.js';
 import { defineWorker } from '../runtime.js';
-import { LEVEL_NAMES, levelSchema } from './shared.js';
+import { LEVEL_NAMES, levelSchema, type RecognitionLevel } from './shared.js';
 
 const TYPE = 'pingpin.recognition.report';
 
@@ -29,7 +30,7 @@ export const recognitionReportWorker = defineWorker({
   type: TYPE,
   name: '报送直接认定评价数据',
   description:
-    '颁证聘任后，将本轮直接认定的评价数据（认定人员、等级、证书编码、评分、满足的条件）报送备案地职业技能鉴定中心（001 附件2 四）；报送记录写入每名人员的申报记录（登记系统审计链），重复执行不重复报送。',
+    '颁证聘任后，将本轮直接认定的评价数据（认定人员、等级、证书编码、评分、满足的条件）报送备案地职业技能鉴定中心（001 附件2 四），报送记录登记在登记系统（每轮一份）；重复执行时读回已登记的报送，不重复报送。',
   input: z.object({
     campaign: z.looseObject({ id: idString('直接认定编号 campaign.id', 'campaign.id'), year: z.number().optional() }, { error: bi('缺少 campaign（由“开启直接认定”设置）', 'campaign is missing') }).describe('本轮直接认定 {id, year}'),
     enterprise: z
@@ -55,51 +56,62 @@ export const recognitionReportWorker = defineWorker({
   output: z.object({
     recognitionReport: z
       .object({})
-      .describe('报送记录 {reportId, reportedOn, recipient {divisionCode, name}, filing {filedOn, filingNumber}, records: [{applicationId, name, certificateCode, level, combinedScore, conditionsMet}]}'),
+      .describe('报送记录 {reportId, reportedOn, recipient {divisionCode, name}, filing {filedOn, filingNumber}, records: [{applicationId, name, idNumberMasked, certificateCode, level, levelName, occupation, combinedScore, conditionsMet}], alreadyReported}'),
   }),
   async handler(i, _job, services) {
     const { registry } = services;
-    const by = actor(TYPE);
     const reportId = `skills-center-report:${i.campaign.id}`;
-    const cityCode = `${i.enterprise.divisionCode.slice(0, 4)}00`;
-    const recipient = { divisionCode: cityCode, name: `备案地（${cityCode}）职业技能鉴定中心` };
-    const reportedOn = today(services);
-    const byApplication = new Map(i.recognitionOutcomes.map((o) => [o.applicationId, o]));
-    const records = [];
-    for (const c of i.certificates) {
-      const app = await registry.applications.get(c.applicationId);
-      const o = byApplication.get(c.applicationId);
-      records.push({
-        applicationId: c.applicationId,
-        name: app?.applicant.name ?? null,
-        idNumberMasked: app?.applicant.idNumber ?? null,
-        certificateCode: c.certificateCode,
-        level: i.level,
-        levelName: LEVEL_NAMES[i.level],
-        combinedScore: o?.combinedScore ?? null,
-        conditionsMet: o?.conditionsMet ?? [],
-      });
-      if (!app) continue;
-      const marker = `【直接认定·报送鉴定中心 ${reportId}】`;
-      if (app.history.some((e) => (e.why ?? '').startsWith(marker))) continue;
-      await registryCall({ zh: '记录评价数据报送', en: 'record the report to the skills center' }, () =>
-        registry.applications.setStatus({
-          id: app.id,
-          status: app.status,
-          why: `${marker}${reportedOn} 将直接认定评价数据（${LEVEL_NAMES[i.level]}，证书 ${c.certificateCode}）报送${recipient.name}（001 附件2 四）`,
-          by,
-        }),
-      );
-    }
-    return {
+    const view = (r: SkillsCenterReport, alreadyReported: boolean) => ({
       recognitionReport: {
         reportId,
-        reportedOn,
-        recipient,
-        unit: { creditCode: i.enterprise.creditCode, name: i.enterprise.name ?? null },
-        filing: { filedOn: i.recognitionFiledOn ?? null, filingNumber: i.recognitionFilingNumber ?? null },
-        records,
+        reportedOn: r.reportedOn,
+        recipient: r.recipient,
+        unit: { creditCode: r.creditCode, name: i.enterprise.name ?? null },
+        filing: r.filing,
+        records: r.records.map((x) => ({
+          applicationId: x.applicationId,
+          name: x.holderName,
+          idNumberMasked: x.idNumber,
+          certificateCode: x.certificateCode,
+          level: x.level,
+          levelName: LEVEL_NAMES[x.level as RecognitionLevel] ?? x.level,
+          occupation: x.occupation,
+          combinedScore: x.combinedScore,
+          conditionsMet: x.conditionsMet,
+        })),
+        alreadyReported,
       },
-    };
+    });
+
+    // A redelivered job: the round was reported already; what the registry holds is what was sent.
+    const reported = await registry.skillsCenterReports.get(i.campaign.id);
+    if (reported) return view(reported, true);
+
+    if (i.certificates.length === 0) {
+      throw refuse('颁发的证书 certificates 为空，本轮没有可报送的直接认定人员（001 附件2 四）', 'certificates is empty: the round has no recognized person to report (001 附件2 四)');
+    }
+    const byApplication = new Map(i.recognitionOutcomes.map((o) => [o.applicationId, o]));
+    const strangers = i.certificates.filter((c) => byApplication.get(c.applicationId)?.recognized !== true).map((c) => c.applicationId);
+    if (strangers.length > 0) {
+      throw refuse(
+        `证书 certificates 中的申报 ${strangers.join('、')} 在认定结果 recognitionOutcomes 中未获认定，不能作为直接认定人员报送`,
+        `certificates: applications ${strangers.join(', ')} are not recognized in recognitionOutcomes and cannot be reported as recognized`,
+      );
+    }
+    const cityCode = `${i.enterprise.divisionCode.slice(0, 4)}00`;
+    const report = await registryCall({ zh: '记录评价数据报送', en: 'record the report to the skills center' }, () =>
+      registry.skillsCenterReports.record({
+        campaignId: i.campaign.id,
+        recipient: { divisionCode: cityCode, name: `备案地（${cityCode}）职业技能鉴定中心` },
+        filing: { filingNumber: i.recognitionFilingNumber?.trim() || null, filedOn: i.recognitionFiledOn?.slice(0, 10) || null },
+        reportedOn: today(services),
+        records: i.certificates.map((c) => {
+          const o = byApplication.get(c.applicationId);
+          return { applicationId: c.applicationId, certificateCode: c.certificateCode, combinedScore: o?.combinedScore ?? null, conditionsMet: o?.conditionsMet ?? [] };
+        }),
+        by: actor(TYPE),
+      }),
+    );
+    return view(report, report.alreadyReported);
   },
 });

@@ -174,7 +174,10 @@ export const reviewAggregate = defineWorker({
       const names = missing.map((m) => MATERIAL_NAMES[m] ?? m);
       const note = v.note?.trim() ? v.note.trim() : null;
       const reason = `参评材料不齐全或存疑${names.length ? `：${names.join('、')}` : ''}${note ? `（审核意见：${note}）` : ''}`;
-      if (app.status !== 'ineligible') await registry.applications.setStatus({ id: v.applicationId, status: 'ineligible', why: clip(reason), by });
+      // Disqualified and withdrawn are final (the registry refuses to move them).
+      if (app.status !== 'ineligible' && app.status !== 'disqualified' && app.status !== 'withdrawn') {
+        await registry.applications.setStatus({ id: v.applicationId, status: 'ineligible', why: clip(reason), by });
+      }
       const reviewResult = result({
         eligible: false,
         route: null,

@@ -7,11 +7,15 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../db.js';
 import { initial } from './0001_initial.js';
 import { uploadsAndAppointments } from './0002_uploads_appointments.js';
+import { recognitionLevels } from './0003_recognition_levels.js';
+import { records } from './0004_records.js';
 
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_uploads_appointments': uploadsAndAppointments(),
+    '0003_recognition_levels': recognitionLevels(dialect),
+    '0004_records': records(),
   };
 }
 

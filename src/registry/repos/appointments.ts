@@ -1,6 +1,7 @@
 /**
- * Appointments (聘任协议) of appointees: signed on, term (start and end date) and post, at most one
- * per application. Recording the same appointment again (a worker redelivered) returns the stored
+ * Appointments (聘任协议) of appointees: signed on, term (start and end date), post, and — optional,
+ * as on the form — the agreement's number, the post's duties and tasks (001 附件4 第二条(六)) and
+ * the agreed benefits (003 五(二); 002 六(一)); at most one per application. Recording the same appointment again (a worker redelivered) returns the stored
  * one; recording a different one for the same application is a ConflictError naming what differs
  * (a correction is a decision for a person, not a retry).
  */
@@ -17,8 +18,17 @@ export interface Appointment {
   signedOn: string;
   term: { start: string; end: string };
   post: string;
+  /** 协议编号, when the agreement has one. */
+  agreementNumber: string | null;
+  /** 岗位职责与任务: what the appointee must accomplish in the term. */
+  duties: string | null;
+  /** 待遇约定: the benefits agreed. */
+  benefits: string | null;
   createdAt: string;
 }
+
+/** Optional text: absent and null are the same (nothing agreed); an empty string is refused, so a caller's bug does not pass for "nothing". */
+const optionalText = (max: number) => v.text(max).nullish();
 
 const RecordSchema = z
   .object({
@@ -28,6 +38,9 @@ const RecordSchema = z
     signedOn: v.date,
     term: z.object({ start: v.date, end: v.date }).strict(),
     post: v.text(200),
+    agreementNumber: optionalText(50),
+    duties: optionalText(2000),
+    benefits: optionalText(1000),
     by: v.actor,
   })
   .strict()
@@ -43,6 +56,9 @@ function toAppointment(r: Selectable<AppointmentTable>): Appointment {
     signedOn: r.signed_on,
     term: { start: r.term_start, end: r.term_end },
     post: r.post,
+    agreementNumber: r.agreement_number,
+    duties: r.duties,
+    benefits: r.benefits,
     createdAt: r.created_at,
   };
 }
@@ -69,11 +85,14 @@ export class Appointments {
         term_start: i.term.start,
         term_end: i.term.end,
         post: i.post,
+        agreement_number: i.agreementNumber ?? null,
+        duties: i.duties ?? null,
+        benefits: i.benefits ?? null,
         created_at: w.at,
       };
       const existing = await w.db.selectFrom('appointments').selectAll().where('application_id', '=', i.applicationId).executeTakeFirst();
       if (existing) {
-        const differs = (['certificate_code', 'signed_on', 'term_start', 'term_end', 'post'] as const).filter((k) => existing[k] !== row[k]);
+        const differs = (['certificate_code', 'signed_on', 'term_start', 'term_end', 'post', 'agreement_number', 'duties', 'benefits'] as const).filter((k) => existing[k] !== row[k]);
         if (differs.length > 0) {
           throw new ConflictError(`application ${i.applicationId} already has an appointment recorded at ${existing.created_at}, which differs in ${differs.join(', ')}`);
         }
@@ -86,6 +105,9 @@ export class Appointments {
         signedOn: row.signed_on,
         term: { start: row.term_start, end: row.term_end },
         post: row.post,
+        agreementNumber: row.agreement_number,
+        duties: row.duties,
+        benefits: row.benefits,
       });
       return toAppointment(row);
     });

@@ -10,6 +10,11 @@ import type { Core } from '../core.js';
 import type { ApplicationHistoryTable, ApplicationTable, CampaignTable } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import * as v from '../validation.js';
+import { CAMPAIGN_KINDS, LEVELS_OF_KIND, type AppointedLevel, type CampaignKind, type RecognitionLevel } from '../../domain/levels.js';
+
+export { CAMPAIGN_KINDS, type CampaignKind } from '../../domain/levels.js';
+/** T / S for an appraisal (评聘), 5…1 for a direct recognition (直接认定, 001 附件2). */
+export type CampaignLevel = AppointedLevel | RecognitionLevel;
 
 export const JURISDICTIONS = ['national', 'guangdong', 'fujian', 'sichuan'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
@@ -21,8 +26,10 @@ const OPEN_CAMPAIGN: readonly CampaignStatus[] = ['planned', 'running'];
 export interface Campaign {
   id: string;
   jurisdiction: Jurisdiction;
+  /** appraisal (评聘, levels T / S) or recognition (Sichuan 直接认定, levels 5…1, 001 附件2). */
+  kind: CampaignKind;
   creditCode: string;
-  levels: ('T' | 'S')[];
+  levels: CampaignLevel[];
   year: number;
   /** Guangdong runs two batches a year (002 三); null elsewhere. */
   batch: number | null;
@@ -62,7 +69,7 @@ export interface StatusChange {
 export interface Application {
   id: string;
   campaignId: string;
-  level: 'T' | 'S';
+  level: CampaignLevel;
   /** The applicant as submitted, with `idNumber` replaced by its masked form. */
   applicant: { name: string; idNumber: string; [key: string]: Json };
   eligibility: Json | null;
@@ -82,8 +89,9 @@ const CreateCampaignSchema = z
   .object({
     id: id.regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -').optional(),
     jurisdiction: z.enum(JURISDICTIONS, { error: `must be one of ${JURISDICTIONS.join(', ')}` }),
+    kind: z.enum(CAMPAIGN_KINDS, { error: `must be one of ${CAMPAIGN_KINDS.join(', ')}` }).default('appraisal'),
     creditCode: v.creditCode,
-    levels: z.array(v.appointedLevel).min(1, 'must name at least one level').refine((l) => new Set(l).size === l.length, 'must not repeat a level'),
+    levels: z.array(v.campaignLevel).min(1, 'must name at least one level').refine((l) => new Set(l).size === l.length, 'must not repeat a level'),
     year: v.year,
     batch: z.number().int('must be a whole number').min(1, 'must be 1 or more').nullable().default(null),
     deadline: v.date,
@@ -91,6 +99,22 @@ const CreateCampaignSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    // An appraisal appoints 特级技师 / 首席技师 only; a direct recognition never reaches them (001 附件2 一(三)).
+    c.levels.forEach((level, index) => {
+      if (!LEVELS_OF_KIND[c.kind].includes(level)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', index],
+          message:
+            c.kind === 'appraisal'
+              ? `must be T (特级技师) or S (首席技师) for an appraisal campaign (kind 'appraisal'); ${level} is for a direct recognition (kind 'recognition')`
+              : `must be 5, 4, 3, 2 or 1 (初级工…高级技师) for a direct recognition (kind 'recognition', 001 附件2 一(三)); ${level} is appointed by appraisal`,
+        });
+      }
+    });
+    if (c.kind === 'recognition' && c.jurisdiction !== 'sichuan') {
+      ctx.addIssue({ code: 'custom', path: ['jurisdiction'], message: "must be sichuan for a direct recognition (kind 'recognition' follows Sichuan's 001 附件2)" });
+    }
     if (c.jurisdiction === 'guangdong' && c.batch !== 1 && c.batch !== 2) {
       ctx.addIssue({ code: 'custom', path: ['batch'], message: 'must be 1 or 2 for Guangdong (two batches a year, 002 三)' });
     }
@@ -118,7 +142,7 @@ const CreateApplicationSchema = z
   .object({
     id: id.regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -').optional(),
     campaignId: id,
-    level: v.appointedLevel,
+    level: v.campaignLevel,
     applicant: z.object({ name: v.text(100), idNumber: v.idNumber }).catchall(jsonValue),
     by: v.actor,
   })
@@ -134,8 +158,9 @@ function toCampaign(r: Selectable<CampaignTable>): Campaign {
   return {
     id: r.id,
     jurisdiction: r.jurisdiction as Jurisdiction,
+    kind: r.kind as CampaignKind,
     creditCode: r.credit_code,
-    levels: JSON.parse(r.levels) as ('T' | 'S')[],
+    levels: JSON.parse(r.levels) as CampaignLevel[],
     year: Number(r.year),
     batch: r.batch === null ? null : Number(r.batch),
     deadline: r.deadline,
@@ -150,7 +175,7 @@ function toApplication(r: Selectable<ApplicationTable>, history: Selectable<Appl
   return {
     id: r.id,
     campaignId: r.campaign_id,
-    level: r.level as 'T' | 'S',
+    level: r.level as CampaignLevel,
     applicant: JSON.parse(r.applicant) as Application['applicant'],
     eligibility: r.eligibility === null ? null : (JSON.parse(r.eligibility) as Json),
     status: r.status as ApplicationStatus,
@@ -177,6 +202,7 @@ export class Campaigns {
       const row = {
         id: campaignId,
         jurisdiction: i.jurisdiction,
+        kind: i.kind,
         credit_code: i.creditCode,
         levels: JSON.stringify(i.levels),
         year: i.year,
@@ -351,6 +377,15 @@ export class Applications {
     return this.core.write(i.by, async (w) => {
       const current = await w.db.selectFrom('applications').select('status').where('id', '=', i.id).executeTakeFirst();
       if (!current) throw new NotFoundError('application', i.id);
+      // Disqualified (a ban, 003 六(四)) and withdrawn (the applicant's own decision) end an
+      // application: a later step undoing them would hand a certificate to someone out of the round.
+      // Recording the same status again (a note, a redelivered job) is not a change.
+      const terminal = ['disqualified', 'withdrawn'];
+      if (terminal.includes(current.status) && i.status !== current.status) {
+        throw new ConflictError(
+          `application ${i.id} is ${current.status}: it cannot become ${i.status} (disqualified and withdrawn are final; a new application is needed)`,
+        );
+      }
       const last = await w.db
         .selectFrom('application_history')
         .select((eb) => eb.fn.max('seq').as('seq'))

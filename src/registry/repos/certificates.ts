@@ -75,7 +75,8 @@ const IssueSchema = z
   .object({
     /** The issuing enterprise; its active filing for `level` gives the evaluator part of the code. */
     creditCode: v.creditCode,
-    level: v.appointedLevel,
+    // 5…1 as well as T / S: a unit certifies the levels it recognizes directly (001 附件1 注2, 附件2).
+    level: v.campaignLevel,
     occupation: v.occupation,
     holder: z.object({ name: v.text(100), idNumber: v.idNumber }).strict(),
     issuedOn: v.date,

@@ -8,6 +8,7 @@ import { bool, flag, type Core, type WriteContext } from '../core.js';
 import type { EnterpriseTable, EvaluatorFilingTable } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import * as v from '../validation.js';
+import type { CampaignLevel } from './campaigns.js';
 
 export type FilingStatus = 'active' | 'suspended' | 'revoked';
 
@@ -24,7 +25,8 @@ export interface EvaluatorKey {
 
 export interface EvaluatorFiling extends EvaluatorKey {
   creditCode: string;
-  level: 'T' | 'S';
+  /** T / S (评聘), or 5…1: the levels a unit recognizes directly under the filing (001 附件2). */
+  level: CampaignLevel;
   /** category + evaluatorCode + province + siteSerial: the first 13 characters of its certificate codes. */
   evaluatorKey: string;
   authority: 'province' | 'mohrss';
@@ -119,7 +121,7 @@ export type UpdateEnterpriseInput = z.input<typeof UpdateSchema>;
 const FileSchema = z
   .object({
     creditCode: v.creditCode,
-    level: v.appointedLevel,
+    level: v.campaignLevel,
     category: evaluatorKeySchema.shape.category,
     evaluatorCode: evaluatorKeySchema.shape.evaluatorCode,
     province: v.province.optional(),
@@ -143,7 +145,7 @@ export type FileEvaluatorInput = z.input<typeof FileSchema>;
 const FilingStatusSchema = z
   .object({
     creditCode: v.creditCode,
-    level: v.appointedLevel,
+    level: v.campaignLevel,
     status: z.enum(['active', 'suspended', 'revoked'], { error: "must be 'active', 'suspended' or 'revoked'" }),
     why: v.text(1000).optional(),
     by: v.actor,
@@ -153,7 +155,7 @@ const FilingStatusSchema = z
 export function toFiling(r: Selectable<EvaluatorFilingTable>): EvaluatorFiling {
   return {
     creditCode: r.credit_code,
-    level: r.level as 'T' | 'S',
+    level: r.level as CampaignLevel,
     category: r.category as 'Y' | 'S',
     evaluatorCode: r.evaluator_code,
     province: r.province,
@@ -267,7 +269,7 @@ export class Enterprises {
     return rows.map((r) => toEnterprise(r, filings.filter((x) => x.credit_code === r.credit_code).map(toFiling)));
   }
 
-  /** Records (or replaces) the enterprise's evaluator filing for level T or S. */
+  /** Records (or replaces) the enterprise's evaluator filing for a level: T or S, or 5…1 (直接认定). */
   async fileEvaluator(input: FileEvaluatorInput): Promise<EvaluatorFiling> {
     const i = v.parse('enterprises.fileEvaluator', FileSchema, input);
     return this.core.write(i.by, async (w) => {

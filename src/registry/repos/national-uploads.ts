@@ -8,12 +8,19 @@
  *
  * The holder's clear ID number is checked against the certificate's keyed hash and then dropped:
  * only the masked form is stored.
+ *
+ * Each record keeps its receipt (0004), so the registry alone proves an upload: `via` local (the
+ * local adapter; the reference is the certificate code, the status `recorded`) or http (what the
+ * national system answered: its reference, status and time, the HTTP status — 2xx, or 409 when it
+ * already had the certificate — and the answer itself, ID numbers masked). The first receipt stays:
+ * a repeat returns it.
  */
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Core } from '../core.js';
 import type { NationalUploadTable } from '../db.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { maskIdNumber } from '../personal-data.js';
 import * as v from '../validation.js';
 
 export interface NationalUpload {
@@ -28,7 +35,50 @@ export interface NationalUpload {
   evaluator: { creditCode: string; name: string };
   issuedOn: string;
   uploadedAt: string;
+  receipt: NationalUploadReceiptRecord;
 }
+
+/** What the national query system answered to the upload (the local adapter's own receipt for `local`). */
+export interface NationalUploadReceiptRecord {
+  via: 'local' | 'http';
+  /** The national system's id for the record (the certificate code for `local`). */
+  reference: string;
+  /** The national system's status of the record as it answered it (`recorded` for `local`), if any. */
+  status: string | null;
+  /** When the national system says it received the record, as it wrote it (`local`: the registry's time). */
+  receivedAt: string | null;
+  /** HTTP: the status code of the answer (2xx, or 409: it already had the certificate). */
+  httpStatus: number | null;
+  /** HTTP: the answer's body, ID numbers masked, at most MAX_ANSWER characters. */
+  answer: string | null;
+}
+
+/** Longest stored answer: enough for any receipt, bounded against an answer that is a whole page. */
+export const MAX_ANSWER = 4000;
+
+const ID_NUMBER_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+
+const ReceiptSchema = z
+  .object({
+    via: z.enum(['local', 'http'], { error: 'must be local or http' }),
+    reference: v.text(200),
+    status: v.text(100).nullish(),
+    receivedAt: v.text(100).nullish(),
+    httpStatus: z.number().int('must be a whole number').min(100, 'must be an HTTP status code').max(599, 'must be an HTTP status code').nullish(),
+    answer: z.string().max(MAX_ANSWER, `must be at most ${MAX_ANSWER} characters`).nullish(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.via === 'http') {
+      if (r.httpStatus === null || r.httpStatus === undefined) ctx.addIssue({ code: 'custom', path: ['httpStatus'], message: 'is required for an HTTP upload (the answer that proves it)' });
+      else if (!(r.httpStatus >= 200 && r.httpStatus < 300) && r.httpStatus !== 409) {
+        ctx.addIssue({ code: 'custom', path: ['httpStatus'], message: 'must be 2xx or 409: only an accepted upload is recorded' });
+      }
+    } else {
+      if (r.httpStatus !== null && r.httpStatus !== undefined) ctx.addIssue({ code: 'custom', path: ['httpStatus'], message: 'is only for an HTTP upload' });
+      if (r.answer !== null && r.answer !== undefined) ctx.addIssue({ code: 'custom', path: ['answer'], message: 'is only for an HTTP upload' });
+    }
+  });
 
 const RecordSchema = z
   .object({
@@ -39,6 +89,8 @@ const RecordSchema = z
     occupation: v.occupation,
     evaluator: z.object({ creditCode: v.creditCode, name: v.text(200) }).strict(),
     issuedOn: v.date,
+    /** Absent: the local adapter's own receipt. */
+    receipt: ReceiptSchema.optional(),
     by: v.actor,
   })
   .strict();
@@ -55,6 +107,14 @@ function toUpload(r: Selectable<NationalUploadTable>): NationalUpload {
     evaluator: { creditCode: r.evaluator_credit_code, name: r.evaluator_name },
     issuedOn: r.issued_on,
     uploadedAt: r.uploaded_at,
+    receipt: {
+      via: r.via as 'local' | 'http',
+      reference: r.reference,
+      status: r.receipt_status,
+      receivedAt: r.receipt_at,
+      httpStatus: r.http_status === null ? null : Number(r.http_status),
+      answer: r.answer,
+    },
   };
 }
 
@@ -81,12 +141,13 @@ export class NationalUploads {
 
       const existing = await w.db.selectFrom('national_uploads').selectAll().where('certificate_code', '=', i.certificateCode).executeTakeFirst();
       if (existing) {
-        await w.audit('national-upload.repeated', 'certificate', i.certificateCode);
+        await w.audit('national-upload.repeated', 'certificate', i.certificateCode, i.receipt ? { via: i.receipt.via, reference: i.receipt.reference } : {});
         return { ...toUpload(existing), alreadyUploaded: true };
       }
+      const receipt = i.receipt ?? { via: 'local' as const, reference: i.certificateCode, status: 'recorded', receivedAt: w.at };
       const row = {
         certificate_code: i.certificateCode,
-        reference: i.certificateCode,
+        reference: receipt.reference,
         holder_name: i.holderName,
         holder_id_masked: cert.holder_id_masked,
         level: i.level,
@@ -96,9 +157,22 @@ export class NationalUploads {
         evaluator_name: i.evaluator.name,
         issued_on: i.issuedOn,
         uploaded_at: w.at,
+        via: receipt.via,
+        receipt_status: receipt.status ?? null,
+        receipt_at: receipt.receivedAt ?? null,
+        http_status: receipt.httpStatus ?? null,
+        // The adapter masks ID numbers already; masking here too keeps a clear number out of the
+        // registry whatever the caller did.
+        answer: receipt.answer === null || receipt.answer === undefined ? null : receipt.answer.replace(ID_NUMBER_IN_TEXT, (m) => maskIdNumber(m.toUpperCase())),
       };
       await w.db.insertInto('national_uploads').values(row).execute();
-      await w.audit('national-upload.recorded', 'certificate', i.certificateCode, { reference: row.reference });
+      await w.audit('national-upload.recorded', 'certificate', i.certificateCode, {
+        via: row.via,
+        reference: row.reference,
+        status: row.receipt_status,
+        receivedAt: row.receipt_at,
+        httpStatus: row.http_status,
+      });
       return { ...toUpload(row), alreadyUploaded: false };
     });
   }
