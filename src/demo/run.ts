@@ -15,6 +15,7 @@ import { start, type Running } from '../runtime.js';
 import { Clerk, DemoError, Rest } from './clerk.js';
 import { type CampaignOutcome, type DemoClock, isoDate, runCampaign } from './scenarios.js';
 import { demoCampaigns, JURISDICTION_NAMES, LEVEL_NAMES, seedRegistry, type SeededCampaign } from './seed.js';
+import type { WorkerDefinition } from '../../workers/runtime.js';
 import { maskName, padColumns } from './text.js';
 
 export type Lang = 'zh' | 'en' | 'both';
@@ -33,6 +34,8 @@ export interface DemoOptions {
   idleTimeoutMs?: number;
   /** Embedded mode: the date the demo starts on (default 2026-04-15 09:00 Asia/Shanghai, so Guangdong's batch 1 is open). */
   startAt?: string;
+  /** The job workers to run (default: every worker in workers/index.ts); tests wrap them. */
+  workers?: WorkerDefinition[];
 }
 
 export interface CertificateRow {
@@ -121,7 +124,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   );
   // Cluster mode: the registry and the workers read the time the demo pins on the cluster.
   const clusterTime = { pinned: startAt };
-  const running = await start(config, logger, cluster ? { clock: () => clusterTime.pinned } : { pinClockAt: startAt });
+  const running = await start(config, logger, { ...(cluster ? { clock: () => clusterTime.pinned } : { pinClockAt: startAt }), ...(options.workers ? { workers: options.workers } : {}) });
   try {
     const rest = new Rest({ baseUrl: cluster ? config.clusterRestAddress! : running.url, headers: () => running.authHeaders() });
     const clock = await demoClock(running, rest, cluster, clusterTime);

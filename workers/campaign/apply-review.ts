@@ -14,7 +14,7 @@
  * Idempotent (statuses are recorded once per reason; the outputs depend only on the inputs).
  */
 import { z } from 'zod';
-import type { Application } from '../../src/registry/index.js';
+import type { Application, ApplicationStatus } from '../../src/registry/index.js';
 import { defineWorker } from '../runtime.js';
 import { actor, bi, campaignSchema, distinct, enterpriseSchema, idList, loadApplications, refuse, setStatusOnce } from './shared.js';
 
@@ -94,7 +94,11 @@ export const campaignApplyReviewWorker = defineWorker({
     const log: Record<string, unknown>[] = [];
     const comment = { city: i.cityReviewComment ?? null, province: i.provinceReviewComment ?? null };
 
-    for (let app of apps as Application[]) {
+    for (const app of apps as Application[]) {
+      // One job may write two entries for an application (a city pre-review, then the province's
+      // decision). Plan them first: a redelivered job finds them at the end of the history and
+      // writes nothing, where checking entry by entry would see the second one and add the first again.
+      const writes: { status: ApplicationStatus | null; why: string }[] = [];
       for (const [n, stage] of route.entries()) {
         const d = given[stage].get(app.id);
         if (!d) {
@@ -107,24 +111,27 @@ export const campaignApplyReviewWorker = defineWorker({
         const final = n === route.length - 1;
         log.push({ round, stage, applicationId: app.id, decision: d.decision, reason, comment: comment[stage] });
         if (d.decision === 'reject') {
-          const why = `${STAGE[stage]}审核不通过${reason ? `：${reason}` : ''}（第 ${round} 轮）`;
-          app = await setStatusOnce(registry, app, 'rejected', why, by);
+          writes.push({ status: 'rejected', why: `${STAGE[stage]}审核不通过${reason ? `：${reason}` : ''}（第 ${round} 轮）` });
           rejected.push({ applicationId: app.id, stage, reason: reason ?? '' });
           break;
         }
         if (d.decision === 'return') {
-          const why = `${STAGE[stage]}审核退回补正${reason ? `：${reason}` : ''}（第 ${round} 轮）`;
-          app = await setStatusOnce(registry, app, app.status, why, by);
+          writes.push({ status: null, why: `${STAGE[stage]}审核退回补正${reason ? `：${reason}` : ''}（第 ${round} 轮）` });
           returned.push({ applicationId: app.id, stage, reason: reason ?? '' });
           break;
         }
         if (final) {
-          app = await setStatusOnce(registry, app, 'approved', `${STAGE[stage]}审核通过（第 ${round} 轮）`, by);
+          writes.push({ status: 'approved', why: `${STAGE[stage]}审核通过（第 ${round} 轮）` });
           passed.push(app.id);
         } else {
-          app = await setStatusOnce(registry, app, app.status, `${STAGE[stage]}初审通过，报送省级审核（第 ${round} 轮）`, by);
+          writes.push({ status: null, why: `${STAGE[stage]}初审通过，报送省级审核（第 ${round} 轮）` });
         }
       }
+      const tail = app.history.slice(-writes.length);
+      const done = tail.length === writes.length && tail.every((h, k) => h.by === by && h.why === writes[k]!.why.slice(0, 2000));
+      if (done) continue;
+      let current = app;
+      for (const w of writes) current = await setStatusOnce(registry, current, w.status ?? current.status, w.why, by);
     }
     return {
       reviewPassed: distinct([...i.reviewPassed, ...passed]),

@@ -72,6 +72,23 @@ export const upload = defineWorker({
   // The HTTP adapter may try 4 times with a 15 s time-out each and back-offs between: more than the default 60 s.
   timeoutMs: 180_000,
   async handler({ certificateCode }, job, { registry, nationalRegistry }) {
+    // A redelivered job after a completed upload: the registry holds the receipt, so neither the
+    // clear ID number is read again nor the national system asked again.
+    const done = await registry.nationalUploads.get(certificateCode);
+    if (done && done.receipt.via === nationalRegistry.kind) {
+      job.log.info({ certificateCode: done.certificateCode, via: done.receipt.via }, `certificate ${done.certificateCode} was already uploaded`);
+      return {
+        nationalUpload: {
+          certificateCode: done.certificateCode,
+          reference: done.receipt.reference,
+          alreadyUploaded: true,
+          via: done.receipt.via,
+          status: done.receipt.status,
+          receivedAt: done.receipt.receivedAt,
+          httpStatus: done.receipt.httpStatus,
+        },
+      };
+    }
     const certificate = await registry.certificates
       .getWithIdNumber(certificateCode, actorFor(TYPE))
       .catch((err: unknown) => refusal(err, `读取证书 ${certificateCode} 失败`, `cannot read certificate ${certificateCode}`));

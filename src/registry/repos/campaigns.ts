@@ -253,6 +253,9 @@ export class Campaigns {
   /** Records the process instance that runs the campaign (a Zeebe key, as a decimal string). */
   async attachProcessInstance(input: z.input<typeof AttachSchema>): Promise<Campaign> {
     const i = v.parse('campaigns.attachProcessInstance', AttachSchema, input);
+    // Attaching the same instance again (a redelivered job) changes nothing: no write, no audit entry.
+    const attached = await this.core.db.selectFrom('campaigns').selectAll().where('id', '=', i.id).executeTakeFirst();
+    if (attached && attached.process_instance_key === i.processInstanceKey) return toCampaign(attached);
     return this.core.write(i.by, async (w) => {
       const current = await w.db.selectFrom('campaigns').select('process_instance_key').where('id', '=', i.id).executeTakeFirst();
       if (!current) throw new NotFoundError('campaign', i.id);
