@@ -21,13 +21,14 @@
  */
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import { addMonths, anniversary, fromDay, toDay } from '../../domain/periods.js';
+import { MANAGEMENT_PERIOD_YEARS, managementPeriodDates } from '../../domain/management-period.js';
 import type { Core } from '../core.js';
 import type { ManagementAssessmentTable, ManagementEventTable, ManagementPeriodTable } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import * as v from '../validation.js';
 
-export const MANAGEMENT_PERIOD_YEARS = 3;
+// The dates are a domain rule (src/domain/management-period.ts); re-exported for the registry's callers.
+export { MANAGEMENT_PERIOD_YEARS, managementPeriodDates };
 export const MANAGEMENT_PERIOD_STATUSES = ['running', 'completed', 'ended'] as const;
 export type ManagementPeriodStatus = (typeof MANAGEMENT_PERIOD_STATUSES)[number];
 export const ASSESSMENT_RESULTS = ['excellent', 'qualified', 'unqualified'] as const;
@@ -84,17 +85,6 @@ export interface ManagementPeriod {
   updatedAt: string;
 }
 
-/** The period's dates from the approval (第一条): the 1st of the next month, three years. */
-export function managementPeriodDates(approvedOn: string): { startOn: string; endOn: string; assessmentsDue: { year: number; dueOn: string }[]; finalAssessmentDueOn: string } {
-  const startOn = addMonths(`${approvedOn.slice(0, 7)}-01`, 1);
-  const end = anniversary(startOn, MANAGEMENT_PERIOD_YEARS);
-  return {
-    startOn,
-    endOn: fromDay(toDay(end) - 1),
-    assessmentsDue: [1, 2, 3].map((year) => ({ year, dueOn: anniversary(startOn, year) })),
-    finalAssessmentDueOn: end,
-  };
-}
 
 const certificateCode = z.preprocess(
   (s) => (typeof s === 'string' ? s.trim().toUpperCase() : s),
