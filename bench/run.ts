@@ -2,7 +2,9 @@
  * `npm run bench`: process instances per second, start to end, of a 10-service-task process,
  * (a) with @camunda8/sdk REST job workers over HTTP against the embedded server and (b) with the
  * engine driven in-process; (c) a call activity to a 2-service-task child followed by a parallel
- * multi-instance service task over 100 items, driven in-process; and peak memory. Prints the
+ * multi-instance service task over 100 items, driven in-process; (d) the procedures themselves:
+ * `pingpin demo` (seven campaigns with the real models, forms, workers and registry, each user task
+ * completed over REST); and peak memory. Prints the
  * figures; BENCHMARKS.md records method and results. No thresholds: speed is measured here, never
  * asserted in tests.
  */
@@ -12,6 +14,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Engine } from '../src/engine/engine.js';
 import { Store } from '../src/engine/store.js';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../src/config.js';
+import { runDemo } from '../src/demo/run.js';
 import { start } from '../src/runtime.js';
 import { restClient, testConfig } from '../test/support/harness.js';
 import { bpmn, chain, job, serviceChain } from '../test/support/bpmn.js';
@@ -23,6 +28,7 @@ const HTTP_INSTANCES = Number(process.env.BENCH_HTTP_INSTANCES ?? 200);
 const INPROC_INSTANCES = Number(process.env.BENCH_INPROC_INSTANCES ?? 2000);
 const MI_INSTANCES = Number(process.env.BENCH_MI_INSTANCES ?? 200);
 const MI_ITEMS = 100;
+const DEMO_RUNS = Number(process.env.BENCH_DEMO_RUNS ?? 3);
 
 // (c): parent = start → call activity (child) → parallel multi-instance service task over `items` → end;
 // child = start → 2 service tasks → end.
@@ -150,6 +156,30 @@ async function callAndMultiInstance(): Promise<{ perSecond: number; ms: number; 
   return { perSecond: (MI_INSTANCES / ms) * 1000, ms, elementInstances, jobs };
 }
 
+/** (d): the demo end to end, as `npm run demo` runs it (embedded engine, HTTP workers, REST clerks). */
+async function procedures(): Promise<{ runs: number[]; medianMs: number; certificates: number; processInstances: number; elementInstances: number; jobs: number; userTasks: number }> {
+  const env = { ...process.env };
+  delete env.CAMUNDA_REST_ADDRESS;
+  const runs: number[] = [];
+  let counts = { certificates: 0, processInstances: 0, elementInstances: 0, jobs: 0, userTasks: 0 };
+  for (let k = 0; k < DEMO_RUNS; k++) {
+    const dir = mkdtempSync(join(tmpdir(), 'pingpin-bench-demo-'));
+    try {
+      const t0 = performance.now();
+      const result = await runDemo({ dataDir: join(dir, 'data'), lang: 'en', config: { ...loadConfig(env), resourceDirs: [] }, print: () => {} });
+      runs.push(performance.now() - t0);
+      const db = new Database(join(dir, 'data', 'engine.db'), { readonly: true });
+      const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      counts = { certificates: result.certificates.length, processInstances: count('process_instances'), elementInstances: count('element_instances'), jobs: count('jobs'), userTasks: count('user_tasks') };
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const sorted = [...runs].sort((a, b) => a - b);
+  return { runs, medianMs: sorted[Math.floor(sorted.length / 2)]!, ...counts };
+}
+
 const http = await overHttp();
 console.log(`(a) SDK REST workers over HTTP: ${HTTP_INSTANCES} instances × ${TASKS} service tasks in ${http.ms.toFixed(0)} ms = ${http.perSecond.toFixed(1)} instances/s`);
 const inproc = await inProcess();
@@ -158,6 +188,11 @@ const mi = await callAndMultiInstance();
 console.log(
   `(c) call activity + parallel multi-instance: ${MI_INSTANCES} instances (each: child with 2 service tasks, then ${MI_ITEMS} inner instances) in ${mi.ms.toFixed(0)} ms = ${mi.perSecond.toFixed(1)} instances/s; ` +
     `${mi.elementInstances} element instances = ${((mi.elementInstances / mi.ms) * 1000).toFixed(0)} element instances/s; ${mi.jobs} jobs = ${((mi.jobs / mi.ms) * 1000).toFixed(0)} job completions/s`,
+);
+const demo = await procedures();
+console.log(
+  `(d) the procedures (pingpin demo: 7 campaigns, ${demo.certificates} certificates): median ${demo.medianMs.toFixed(0)} ms of ${DEMO_RUNS} runs (${demo.runs.map((ms) => ms.toFixed(0)).join(', ')}); ` +
+    `per run ${demo.processInstances} process instances, ${demo.elementInstances} element instances, ${demo.jobs} jobs, ${demo.userTasks} user tasks`,
 );
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
