@@ -3,6 +3,9 @@
  * engine, the clock moved from anniversary to anniversary.
  *
  * - three yearly assessments and the final assessment, each filed in the registry;
+ * - a final assessment of 不合格 (四(八) 终期考核) → the revocation procedure (附件4 第七条(五), 第九条);
+ * - a certificate of a direct-recognition level (技师, 2) never starts a period (四(八): 首席技师、特级技师
+ *   only): refused with no retries, and no model but appraisal-sichuan calls management-period;
  * - 不合格 → revocation through the city (a unit recommended by its city) and straight to the
  *   province (a unit recommended by a provincial department): certificate revoked, benefits stopped;
  * - a reported misconduct the province does not uphold: the period goes on;
@@ -11,6 +14,8 @@
  *
  * The tests share one engine clock, which only moves forward: each starts its period from "today".
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInShanghai } from '../../src/domain/validators.js';
 import pino from 'pino';
@@ -19,7 +24,7 @@ import { managementRecordEventWorker } from '../../workers/management/record-eve
 import { periodDates } from '../../workers/management/shared.js';
 import { managementStartWorker } from '../../workers/management/start.js';
 import { managementStopBenefitsWorker } from '../../workers/management/stop-benefits.js';
-import { NonRetryableError } from '../../workers/runtime.js';
+import { describeIssues, NonRetryableError } from '../../workers/runtime.js';
 import { SEED_BY, startProcessHarness, type ProcessHarness } from '../support/process.js';
 
 let h: ProcessHarness;
@@ -309,6 +314,101 @@ describe('management-period', () => {
     expect(changed).toBeInstanceOf(NonRetryableError);
     expect(changed.message).toContain('differs in result');
     await h.harness.http('POST', `/v2/process-instances/${pi}/cancellation`, {});
+  }, 60_000);
+
+  it('final assessment 不合格 (四(八) 终期考核) → revocation: the unit proposes, the city reviews, the province revokes', async () => {
+    const { ent, app, cert, pi, period } = await startPeriod('city');
+    for (const year of [1, 2, 3]) {
+      await toAssessment(pi, period, year);
+      await assess(pi, ent.creditCode, 'annual-assessment', 'qualified', period.assessments[year - 1]!.dueOn);
+    }
+    // The final assessment (its own form, final-assessment): 不合格 there is the same revocation ground (五) as a yearly one.
+    await assess(pi, ent.creditCode, 'final-assessment', 'unqualified', period.finalAssessmentDueOn);
+
+    const propose = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'propose-revocation', candidateGroup: hr(ent.creditCode) });
+    const seen = await h.http('POST', `/v2/user-tasks/${propose.userTaskKey}/variables/search?truncateValues=false`, { filter: {}, page: { limit: 1000 } });
+    const taskVars = Object.fromEntries((seen.body.items as Array<{ name: string; value: string }>).map((v) => [v.name, JSON.parse(v.value)]));
+    expect(taskVars.revocationTrigger).toEqual({ source: 'final-assessment', assessmentResult: 'unqualified', assessmentComment: '未完成岗位职责任务，考核不合格。' });
+    await h.completeUserTask(propose, {
+      revocationGround: 'unqualified-assessment',
+      revocationFacts: '管理期终期考核不合格，三年管理期岗位职责任务未完成。',
+      revocationProposedOn: period.finalAssessmentDueOn,
+    });
+    const review = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-revocation', candidateGroup: CITY });
+    await h.completeUserTask(review, { revocationCityDecision: 'agree', revocationCityOpinion: '情况属实，同意取消，报人社厅审定。' });
+    const decide = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'decide-revocation', candidateGroup: PROVINCE });
+    const decidedOn = today();
+    await h.completeUserTask(decide, { revocationDecision: 'revoke', revocationDecidedOn: decidedOn, revocationDecisionReason: '终期考核不合格，取消其特级技师等级，解除评聘并取消相关待遇。' });
+
+    const vars = await h.waitForCompletion(pi);
+    expect(vars.finalAssessment).toMatchObject({ kind: 'final', year: null, result: 'unqualified', filed: true });
+    expect(vars.revocation).toMatchObject({ ground: 'unqualified-assessment', cityDecision: 'agree', decidedOn });
+    expect(vars.benefits).toEqual({ stopped: true, ground: 'revoked', stoppedOn: decidedOn });
+    expect((await h.registry.certificates.get(cert.code))!).toMatchObject({ status: 'revoked', revokedOn: decidedOn });
+    expect((await h.registry.applications.get(app.id))!.status).toBe('revoked');
+    const record = (await h.registry.managementPeriods.get(cert.code))!;
+    expect(record.assessments.map((a) => [a.kind, a.year, a.result])).toEqual([
+      ['annual', 1, 'qualified'],
+      ['annual', 2, 'qualified'],
+      ['annual', 3, 'qualified'],
+      ['final', null, 'unqualified'],
+    ]);
+    // Ended by the revocation, not completed as a period whose final assessment passed.
+    expect(record).toMatchObject({ status: 'ended', ended: { on: decidedOn, ground: 'revoked' } });
+    expect(record.events.map((e) => e.kind)).toEqual(['revoked', 'benefits-stopped']);
+    // The normal end of the period was not reached.
+    const done = await h.http('POST', '/v2/element-instances/search', { filter: { processInstanceKey: pi, elementId: 'period-body-done' } });
+    expect((done.body as { items: unknown[] }).items).toEqual([]);
+  }, 90_000);
+
+  it('a 技师 (level 2) certificate of a direct recognition never starts a management period (001 四(八))', async () => {
+    n += 1;
+    const ent = await h.seed.enterprise({ jurisdiction: 'sichuan', n });
+    await h.registry.enterprises.fileEvaluator({ creditCode: ent.creditCode, level: '2', category: 'Y', evaluatorCode: '0000', siteSerial: String(n).padStart(6, '0'), authority: 'province', filedOn: '2025-01-10', by: SEED_BY });
+    const round = await h.seed.campaign(ent, { id: `DR-MP-${n}`, kind: 'recognition', levels: ['2'] });
+    const applicant = h.seed.applicant({ n, name: `技师${n}`, region: '510104' });
+    const app = await h.registry.applications.create({ campaignId: round.id, level: '2', applicant: applicant as never, by: SEED_BY });
+    const cert = await h.registry.issueCertificate({
+      creditCode: ent.creditCode,
+      level: '2',
+      occupation: { code: '6-18-01-01', name: '车工' },
+      holder: { name: applicant.name, idNumber: applicant.idNumber },
+      issuedOn: today(),
+      applicationId: app.id,
+      by: SEED_BY,
+    });
+    expect(cert.code[15]).toBe('2');
+    const variables = {
+      certificateCode: cert.code,
+      holder: { applicationId: app.id, name: applicant.name },
+      enterprise: { creditCode: ent.creditCode, name: ent.name, divisionCode: ent.divisionCode },
+      approvedOn: today(),
+      recommendedBy: 'city',
+    };
+    const pi = await h.startProcess('management-period', variables);
+    const incident = await h.waitForIncident({ processInstanceKey: pi, elementId: 'start-period' });
+    expect(incident.errorType).toBe('JOB_NO_RETRIES');
+    expect(incident.errorMessage).toContain(`certificateCode: 证书 ${cert.code} 为技师（2）证书：三年管理期只适用于首席技师、特级技师（001 四(八)、附件4 第一条），不开始管理期`);
+    expect(incident.errorMessage).toContain('the management period applies to 特级技师 (T) and 首席技师 (S) only');
+    expect(await h.registry.managementPeriods.get(cert.code)).toBeUndefined();
+    await h.harness.http('POST', `/v2/process-instances/${pi}/cancellation`, {});
+
+    // A caller that bypasses the schema meets the same refusal from the registry's certificate.
+    const job = { jobKey: '3', processInstanceKey: pi, elementId: 'start-period', retries: 3, customHeaders: {}, log: pino({ level: 'silent' }) };
+    const direct = await failure(() => managementStartWorker.handler({ ...variables, recommendedBy: 'city' as const }, job, h.services));
+    expect(direct).toBeInstanceOf(NonRetryableError);
+    expect(direct.message).toContain('三年管理期只适用于首席技师、特级技师（001 四(八)、附件4 第一条）');
+    expect(await h.registry.managementPeriods.get(cert.code)).toBeUndefined();
+    // A malformed code is still "not a certificate code", not a level question.
+    expect(describeIssues(managementStartWorker.input.safeParse({ ...variables, certificateCode: 'Y0000' }).error!)).toContain('certificateCode: 证书编码 certificateCode 应为 22 位职业技能等级证书编码');
+
+    // Only appraisal-sichuan (特级技师 / 首席技师) calls management-period; certificate-issuance and
+    // direct-recognition (levels 5…1) never reach it.
+    const bpmnDir = join(import.meta.dirname, '../../bpmn');
+    const callers = readdirSync(bpmnDir)
+      .filter((f) => f.endsWith('.bpmn') && /calledElement processId="management-period"/.test(readFileSync(join(bpmnDir, f), 'utf8')))
+      .sort();
+    expect(callers).toEqual(['appraisal-sichuan.bpmn']);
   }, 60_000);
 
   it('refuses a bad event with no retries, naming the variable in Chinese and English', async () => {

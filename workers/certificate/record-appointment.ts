@@ -10,6 +10,16 @@
  *
  * Idempotent by application: recording the same appointment again returns the stored one; a
  * different one for the same application is refused (a correction is a decision, not a retry).
+ *
+ * An application disqualified or withdrawn after its certificate was issued (a fraud finding, the
+ * applicant's own decision) is final in the registry: it is not appointed. Nothing is recorded, the
+ * result says so (`appointmentRecord: null`, `appointmentSkipped`) and the round goes on for the
+ * others, as the campaign workers skip such applications.
+ *
+ * No management period starts here: certificate-issuance serves every level, including the
+ * direct-recognition levels 5…1, while the management period is for 特级技师 and 首席技师 only (001
+ * 四(八)); appraisal-sichuan calls management-period itself, and pingpin.management.start refuses any
+ * other level.
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
@@ -52,7 +62,13 @@ const input = z.object({
     .describe('聘任协议（表单 certificate-record-appointment）{signedOn, agreementNumber, startOn, endOn, post, duties, benefits}'),
 });
 
+const SKIPPED: Record<string, string> = { disqualified: '已被取消资格', withdrawn: '已撤回' };
+
 const output = z.object({
+  appointmentSkipped: z
+    .object({ status: z.string(), reason: z.string() })
+    .nullable()
+    .describe('申报已被取消资格或已撤回而未登记聘任时的说明 {status, reason}；正常登记时为 null'),
   appointmentRecord: z
     .object({
       applicationId: z.string(),
@@ -65,17 +81,29 @@ const output = z.object({
       benefits: z.string().nullable(),
       recordedAt: z.string(),
     })
-    .describe('已登记的聘任协议 {applicationId, certificateCode, signedOn, term {start, end}, post, agreementNumber, duties, benefits, recordedAt}'),
+    .nullable()
+    .describe('已登记的聘任协议 {applicationId, certificateCode, signedOn, term {start, end}, post, agreementNumber, duties, benefits, recordedAt}；申报已被取消资格或已撤回时为 null'),
 });
 
 export const recordAppointment = defineWorker({
   type: TYPE,
   name: '登记聘任协议',
-  description: '将签订的聘任协议（签订日期、聘期、岗位，以及选填的协议编号、岗位职责与任务、待遇约定）登记到申报和证书上，申报状态改为已聘任。按申报幂等：重复投递返回已登记的协议，内容不同则拒绝。',
+  description:
+    '将签订的聘任协议（签订日期、聘期、岗位，以及选填的协议编号、岗位职责与任务、待遇约定）登记到申报和证书上，申报状态改为已聘任。按申报幂等：重复投递返回已登记的协议，内容不同则拒绝。申报已被取消资格或已撤回的不予聘任，不登记并在 appointmentSkipped 中说明。',
   input,
   output,
   async handler({ applicationId, certificateCode, appointment }, job, { registry }) {
     const by = actorFor(TYPE);
+    const current = await registry.applications.get(applicationId);
+    const skipped = current ? SKIPPED[current.status] : undefined;
+    if (current && skipped) {
+      // The registry would refuse `appointed` (final statuses): an incident would hold up the whole round.
+      job.log.info({ applicationId, certificateCode, status: current.status }, `application ${applicationId} is ${current.status}: not appointed, nothing recorded`);
+      return {
+        appointmentRecord: null,
+        appointmentSkipped: { status: current.status, reason: `申报 ${applicationId} ${skipped}，不予聘任，未登记聘任协议 / application ${applicationId} is ${current.status}: not appointed, no appointment recorded` },
+      };
+    }
     // An optional field the clerk left empty arrives as '' (or null): nothing was agreed there.
     const given = (s: string | null | undefined) => (s ? s : null);
     const stored = await registry.appointments
@@ -99,6 +127,7 @@ export const recordAppointment = defineWorker({
     }
     job.log.info({ applicationId, certificateCode }, `appointment of ${applicationId} recorded`);
     return {
+      appointmentSkipped: null,
       appointmentRecord: {
         applicationId,
         certificateCode: stored.certificateCode ?? certificateCode,

@@ -1,8 +1,10 @@
 /**
  * pingpin.management.record-assessment — 登记管理期考核结果. After the unit's yearly assessment
  * (001 附件4 第五条: 优秀 / 合格 / 不合格, recorded in the holder's file and filed with the provincial
- * HRSS) or the final assessment at the end of the period (四(八) 终期考核): checks what the
- * `annual-assessment` form submitted and records it in the registry, which is the filing with the
+ * HRSS) or the final assessment at the end of the period (四(八) 终期考核): checks what the form
+ * submitted — `annual-assessment` for a yearly assessment, `final-assessment` for the final one, whose
+ * task output mappings (`finalDutiesPerformance` …) the model maps back to the same input variables
+ * with `assessmentKind = "final"` — and records it in the registry, which is the filing with the
  * provincial HRSS. 优秀 marks the holder as a priority candidate for national and provincial talent
  * programmes (第五条). 不合格 is acted on by the model (revocation, 第七条(五)). Idempotent per
  * certificate and assessment (`managementPeriods.recordAssessment`, one per year and one final): a
@@ -20,7 +22,7 @@ export const managementRecordAssessmentWorker = defineWorker({
   type: TYPE,
   name: '登记管理期考核结果',
   description:
-    '登记所在单位对管理期人员的年度考核（每年一次）或终期考核结果（优秀、合格、不合格），记入本人考绩档案并报人力资源社会保障厅备案（001 四(八)、附件4 第五条）；考核优秀的记为国家和省人才计划优先推荐对象。',
+    '登记所在单位对管理期人员的年度考核（每年一次，表单 annual-assessment）或终期考核结果（管理期满，表单 final-assessment）（优秀、合格、不合格），记入本人考绩档案并报人力资源社会保障厅备案（001 四(八)、附件4 第五条）；考核优秀的记为国家和省人才计划优先推荐对象。',
   input: z
     .object({
       certificateCode: certificateCodeSchema,
@@ -41,17 +43,17 @@ export const managementRecordAssessmentWorker = defineWorker({
         .trim()
         .min(10, { error: bi('履职情况 dutiesPerformance 至少 10 个字', 'dutiesPerformance must have at least 10 characters') })
         .max(3000, { error: bi('履职情况 dutiesPerformance 至多 3000 个字', 'dutiesPerformance must have at most 3000 characters') })
-        .describe('履行职责及岗位职责任务的情况（表单 annual-assessment）'),
+        .describe('履行职责及岗位职责任务的情况（年度考核：表单 annual-assessment；终期考核：表单 final-assessment）'),
       assessmentResult: z
         .enum(['excellent', 'qualified', 'unqualified'], { error: bi('考核结果 assessmentResult 应为 excellent（优秀）、qualified（合格）或 unqualified（不合格）', 'assessmentResult must be excellent, qualified or unqualified') })
-        .describe('考核结果：excellent 优秀 / qualified 合格 / unqualified 不合格'),
+        .describe('考核结果：excellent 优秀 / qualified 合格 / unqualified 不合格（表单 annual-assessment 或 final-assessment；不合格由模型转入取消等级程序）'),
       assessmentComment: z
         .string({ error: bi('考核意见 assessmentComment 应为文字', 'assessmentComment must be text') })
         .trim()
         .min(2, { error: bi('考核意见 assessmentComment 至少 2 个字', 'assessmentComment must have at least 2 characters') })
         .max(2000, { error: bi('考核意见 assessmentComment 至多 2000 个字', 'assessmentComment must have at most 2000 characters') })
-        .describe('考核意见'),
-      assessedOn: dateString('考核日期 assessedOn', 'assessedOn').describe('考核日期 YYYY-MM-DD'),
+        .describe('考核意见（表单 annual-assessment 或 final-assessment）'),
+      assessedOn: dateString('考核日期 assessedOn', 'assessedOn').describe('考核日期 YYYY-MM-DD（表单 annual-assessment 或 final-assessment）'),
     })
     .superRefine((v, ctx) => {
       if (v.assessmentKind === 'annual' && (v.assessmentYear === null || v.assessmentYear === undefined)) {

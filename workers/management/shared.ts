@@ -14,10 +14,28 @@ import { isValidDate } from '../../src/domain/periods.js';
 import { managementPeriodDates, type Application, type ManagementPeriod, type Registry } from '../../src/registry/index.js';
 import { bi, dateString, idString, refuse, registryCall } from '../campaign/shared.js';
 
+const LEVEL_CHAR_NAMES: Record<string, string> = { X: '学徒工', '5': '初级工', '4': '中级工', '3': '高级工', '2': '技师', '1': '高级技师', T: '特级技师', S: '首席技师' };
+
+/**
+ * A 22-character certificate code whose level (position 16) is T or S. A well-formed code of another
+ * level (a direct recognition, 5…1) gets its own refusal naming the level and the rule, because the
+ * management period is for 首席技师 and 特级技师 only (001 四(八); 附件4 第一条) — not "a bad code".
+ */
 export const certificateCodeSchema = z
   .string({ error: bi('证书编码 certificateCode 应为字符串', 'certificateCode must be a string') })
   .trim()
-  .regex(/^[YS]\d{14}[TS]\d{6}$/, { error: bi('证书编码 certificateCode 应为 22 位特级技师（T）或首席技师（S）证书编码', 'certificateCode must be a 22-character certificate code of level T or S') })
+  .regex(/^[YS]\d{14}[X1-5TS]\d{6}$/, { error: bi('证书编码 certificateCode 应为 22 位职业技能等级证书编码（DOMAIN.md §3）', 'certificateCode must be a 22-character certificate code') })
+  .superRefine((code, ctx) => {
+    const level = code[15]!;
+    if (level === 'T' || level === 'S') return;
+    ctx.addIssue({
+      code: 'custom',
+      message: bi(
+        `证书 ${code} 为${LEVEL_CHAR_NAMES[level]}（${level}）证书：三年管理期只适用于首席技师、特级技师（001 四(八)、附件4 第一条），不开始管理期`,
+        `certificate ${code} is of level ${level} (${LEVEL_CHAR_NAMES[level]}): the management period applies to 特级技师 (T) and 首席技师 (S) only (001 四(八), 附件4 第一条); none starts`,
+      ),
+    });
+  })
   .describe('管理期人员的证书编码（22 位，第 16 位为 T 或 S）；也是“管理期事件”消息的关联键');
 
 export const holderSchema = z

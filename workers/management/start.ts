@@ -5,6 +5,11 @@
  * dates the model's timers wait for and records the period in the registry
  * (`managementPeriods.start`, which computes the same dates). Idempotent by certificate: a
  * redelivered job finds the period it started and returns its dates.
+ *
+ * Only 特级技师 and 首席技师 have a management period (001 四(八): 建立首席技师、特级技师三年管理期制度).
+ * A certificate of another level — a direct recognition's 5…1 (001 附件2) — is refused with no
+ * retries, naming its level and the rule (`certificateCodeSchema`; and here, from the registry's
+ * certificate, in case a caller bypasses the schema).
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
@@ -16,7 +21,7 @@ export const managementStartWorker = defineWorker({
   type: TYPE,
   name: '确定三年管理期',
   description:
-    '按“自被批准的次月1日起计算、管理期限为三年”（001 附件4 第一条）确定管理期起止日期、三次年度考核和终期考核的日期（考核定时器等待这些日期），并在登记系统中记录管理期开始。证书须在登记系统中且未被取消。',
+    '按“自被批准的次月1日起计算、管理期限为三年”（001 附件4 第一条）确定管理期起止日期、三次年度考核和终期考核的日期（考核定时器等待这些日期），并在登记系统中记录管理期开始。证书须在登记系统中且未被取消；只适用于特级技师（T）、首席技师（S）证书（001 四(八)），直接认定的 5–1 级证书不予受理。',
   input: z.object({
     certificateCode: certificateCodeSchema,
     holder: holderSchema,
@@ -34,6 +39,12 @@ export const managementStartWorker = defineWorker({
   async handler(i, job, { registry }) {
     await holderApplication(registry, i.holder.applicationId, i.certificateCode);
     const cert = (await registry.certificates.get(i.certificateCode))!;
+    if (cert.level !== 'T' && cert.level !== 'S') {
+      throw refuse(
+        `证书 ${cert.code} 为 ${cert.level} 级证书：三年管理期只适用于首席技师、特级技师（001 四(八)、附件4 第一条），不开始管理期`,
+        `certificate ${cert.code} is of level ${cert.level}: the management period applies to 特级技师 (T) and 首席技师 (S) only (001 四(八), 附件4 第一条)`,
+      );
+    }
     const existing = await registry.managementPeriods.get(i.certificateCode);
     // A redelivery after the revocation still finds its period; a new period never starts on a revoked certificate.
     if (!existing && cert.status === 'revoked') {

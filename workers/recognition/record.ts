@@ -7,13 +7,22 @@
  * least 60 % (001 附件2 二) — a weight below that fails the job with no retries, naming the variable,
  * whatever the plan check let through. Records the result on the person's application (registry
  * `applications.setEligibility` and status eligible / ineligible). Idempotent.
+ *
+ * A person whose application was disqualified or withdrawn while the round ran (the registry refuses
+ * to move an application out of those statuses) is skipped, as the campaign workers skip them
+ * (`setStatusOnce`): nothing is written, the outcome says `recognized: false` with `excluded` naming
+ * the status, so the results publicity, the certificates and the report leave the person out and the
+ * round goes on for the others instead of stopping on an incident.
  */
 import { z } from 'zod';
-import { actor, bi, idString, refuse, registryCall } from '../campaign/shared.js';
+import { actor, bi, idString, refuse, registryCall, setStatusOnce } from '../campaign/shared.js';
 import { defineWorker } from '../runtime.js';
 import { decisionResultSchema, LEVEL_NAMES, levelSchema, MIN_PERFORMANCE_WEIGHT, percent, performanceWeightSchema, TWO_METHOD_LEVELS } from './shared.js';
 
 const TYPE = 'pingpin.recognition.record';
+
+/** Final application statuses (the registry refuses to leave them): such a person is out of the round. */
+const EXCLUDED = { disqualified: '被取消资格', withdrawn: '撤回' } as const;
 
 const score = (zh: string, en: string) =>
   z
@@ -63,12 +72,14 @@ export const recognitionRecordWorker = defineWorker({
   type: TYPE,
   name: '登记直接认定结果',
   description:
-    '登记一名人员的直接认定结果：核对认定评分，技师、高级技师的综合评分须以不低于60%的业绩评定权重计算（001 附件2 二，低于60%的不予受理并产生事故），并将决策 direct-recognition-sichuan 的判定记入该人员的申报（通过 / 不通过）。',
+    '登记一名人员的直接认定结果：核对认定评分，技师、高级技师的综合评分须以不低于60%的业绩评定权重计算（001 附件2 二，低于60%的不予受理并产生事故），并将决策 direct-recognition-sichuan 的判定记入该人员的申报（通过 / 不通过）。申报已被取消资格或已撤回的，不再登记，结果记为未获认定并注明原因（excluded），其余人员照常进行。',
   input,
   output: z.object({
-    recognitionOutcome: z.object({}).describe('认定结果 {applicationId, recognized, combinedScore, performanceScore, reviewScore, basis, reasons}：多实例输出元素'),
+    recognitionOutcome: z
+      .object({})
+      .describe('认定结果 {applicationId, recognized, combinedScore, performanceScore, reviewScore, basis, reasons, excluded}：多实例输出元素；excluded {status, reason} 表示申报已被取消资格或已撤回，未予认定、未登记'),
   }),
-  async handler(i, _job, { registry }) {
+  async handler(i, job, { registry }) {
     const { recognitionResult: r, personDecision: d } = i;
     const app = await registry.applications.get(r.applicationId);
     if (!app) throw refuse(`申报 recognitionResult.applicationId=${r.applicationId} 在登记系统中不存在`, `recognitionResult.applicationId: application ${r.applicationId} does not exist`);
@@ -88,19 +99,34 @@ export const recognitionRecordWorker = defineWorker({
       basis: d.basis,
       reasons: d.reasons,
     };
+    // Final in the registry: writing the result or a status would be refused (an incident for the
+    // whole round); the person is simply out, and the outcome says why.
+    const excludedOutcome = (status: keyof typeof EXCLUDED) => {
+      job.log.info({ applicationId: app.id, status }, `application ${app.id} is ${status}: not recognized, nothing recorded`);
+      const reason = `申报已${EXCLUDED[status]}，不予直接认定 / application ${status}: not recognized`;
+      return { recognitionOutcome: { ...outcome, recognized: false, reasons: [...d.reasons, reason], excluded: { status, reason } } };
+    };
+    const isExcluded = (status: string): status is keyof typeof EXCLUDED => Object.hasOwn(EXCLUDED, status);
+    if (isExcluded(app.status)) return excludedOutcome(app.status);
+
     const by = actor(TYPE);
     const result = { directRecognition: outcome };
-    if (JSON.stringify(app.eligibility) !== JSON.stringify(result)) {
-      await registryCall({ zh: '记录直接认定结果', en: 'record the recognition result' }, () => registry.applications.setEligibility({ id: app.id, result, by }));
-    }
     const status = d.eligible ? 'eligible' : 'ineligible';
     const why = d.eligible
       ? `直接认定为${LEVEL_NAMES[i.level]}：综合评分 ${combinedScore}（001 附件2）`
       : `未予直接认定为${LEVEL_NAMES[i.level]}：${d.reasons.join('；')}`.slice(0, 2000);
-    const last = app.history[app.history.length - 1];
-    if (!(app.status === status && last?.why === why)) {
-      await registryCall({ zh: '记录申报状态', en: 'record the application status' }, () => registry.applications.setStatus({ id: app.id, status, why, by }));
+    try {
+      if (JSON.stringify(app.eligibility) !== JSON.stringify(result)) {
+        await registryCall({ zh: '记录直接认定结果', en: 'record the recognition result' }, () => registry.applications.setEligibility({ id: app.id, result, by }));
+      }
+      // setStatusOnce: a redelivered job writes nothing twice, and a status no step may undo stays.
+      await registryCall({ zh: '记录申报状态', en: 'record the application status' }, () => setStatusOnce(registry, app, status, why, by));
+    } catch (err) {
+      // Withdrawn or disqualified between the read above and the write: the same skip, not an incident.
+      const now = await registry.applications.get(app.id);
+      if (now && isExcluded(now.status)) return excludedOutcome(now.status);
+      throw err;
     }
-    return { recognitionOutcome: outcome };
+    return { recognitionOutcome: { ...outcome, excluded: null } };
   },
 });
