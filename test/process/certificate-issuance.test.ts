@@ -186,6 +186,28 @@ describe('certificate-issuance', () => {
     expect((await h.variables(b.pi)).certificateCode).toBe('Y00004400000726T000002');
   });
 
+  it('issues nothing to an application disqualified after the list was final, and ends without an incident', async () => {
+    const h = await harness();
+    const enterprise = await h.seed.enterprise({ jurisdiction: 'guangdong', n: 9 });
+    const cmp = await h.seed.campaign(enterprise);
+    const app = await h.seed.application(cmp.id, h.seed.applicant({ n: 91, name: '郑伟' }));
+    // A fraud report confirmed between the final list and the issuance (003 六(四)).
+    await h.registry.applications.setStatus({ id: app.id, status: 'disqualified', why: '经查实弄虚作假，取消评聘资格（003 六(四)）', by: 'test:province' });
+    const pi = await h.startProcess('certificate-issuance', {
+      campaign: { id: cmp.id, jurisdiction: 'guangdong', level: 'T', year: 2026, batch: 1, deadline: '2026-07-10' },
+      enterprise,
+      applicationId: app.id,
+      groups: { hr: `enterprise:${enterprise.creditCode}:hr`, panel: '-', oversight: '-', city: 'city:440300', province: 'province:44' },
+      candidates: [],
+    });
+    const vars = await h.waitForCompletion(pi);
+    expect(vars.certificateCode).toBeNull();
+    expect(vars.issueSkipped).toEqual({ status: 'disqualified', reason: '经查实弄虚作假，取消评聘资格（003 六(四)）' });
+    expect(await h.waitForElement({ processInstanceKey: pi, elementId: 'issuance-skipped', state: 'COMPLETED' })).toBeDefined();
+    expect(await h.registry.certificates.byApplication(app.id)).toBeUndefined();
+    expect((await h.registry.applications.get(app.id))!.status).toBe('disqualified');
+  });
+
   it('issues, uploads and records once when jobs are delivered again', async () => {
     // Each worker does its work and then "crashes" before completing its first job: the engine
     // hands the job out again after the back-off, and the second delivery must not act twice.

@@ -20,8 +20,14 @@ import { actorFor, refusal, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.certificate.issue';
 
-/** Applications in these states get no certificate. */
-const EXCLUDED = new Set(['ineligible', 'not-recommended', 'rejected', 'withdrawn', 'disqualified']);
+/** Applications in these states were never on the list: issuing for one is a caller's error (an incident). */
+const EXCLUDED = new Set(['ineligible', 'not-recommended', 'rejected']);
+/**
+ * Applications that left the round after the list was final (a confirmed fraud report, 003 六(四);
+ * the applicant withdrawing): a business outcome, not an error. No certificate; the model ends at
+ * `issuance-skipped` with `certificateCode = null`.
+ */
+const LEFT = new Set(['withdrawn', 'disqualified']);
 
 const input = z.object({
   campaign: z
@@ -43,10 +49,12 @@ const input = z.object({
 });
 
 const output = z.object({
-  certificateCode: z.string().describe('证书编码（22 位，DOMAIN.md §3）'),
+  certificateCode: z.string().nullable().describe('证书编码（22 位，DOMAIN.md §3）；申报已被取消资格或撤回时为 null（不颁证）'),
+  issueSkipped: z.object({ status: z.string(), reason: z.string() }).nullable().describe('未颁证的原因 {status, reason}；颁证时为 null'),
   certificate: z
     .object({ code: z.string(), level: z.string(), year: z.number(), serial: z.number(), issuedOn: z.string(), evaluatorKey: z.string() })
-    .describe('证书 {code, level, year, serial, issuedOn, evaluatorKey}（不含个人信息）'),
+    .nullable()
+    .describe('证书 {code, level, year, serial, issuedOn, evaluatorKey}（不含个人信息）；未颁证时为 null'),
 });
 
 const publicView = (c: Certificate) => ({ code: c.code, level: c.level, year: c.year, serial: c.serial, issuedOn: c.issuedOn, evaluatorKey: c.evaluator.evaluatorKey });
@@ -67,6 +75,12 @@ export const issue = defineWorker({
     }
 
     let certificate = await registry.certificates.byApplication(applicationId);
+    if (!certificate && LEFT.has(application.status)) {
+      const last = application.history[application.history.length - 1];
+      const reason = last?.why ?? application.status;
+      job.log.info({ applicationId, status: application.status }, `application ${applicationId} is ${application.status}: no certificate`);
+      return { certificateCode: null, certificate: null, issueSkipped: { status: application.status, reason } };
+    }
     if (!certificate) {
       if (application.level !== campaign.level) {
         throw new NonRetryableError(`申报 ${applicationId} 的等级为 ${application.level}，与 campaign.level=${campaign.level} 不符 / application ${applicationId} is for level ${application.level}, not campaign.level ${campaign.level}`);
@@ -107,6 +121,6 @@ export const issue = defineWorker({
         .setStatus({ id: applicationId, status: 'certified', why: `颁发证书 ${certificate.code}`, by })
         .catch((err: unknown) => refusal(err, `登记簿拒绝将申报 ${applicationId} 记为已颁证`, `the registry refused to mark application ${applicationId} certified`));
     }
-    return { certificateCode: certificate.code, certificate: publicView(certificate) };
+    return { certificateCode: certificate.code, certificate: publicView(certificate), issueSkipped: null };
   },
 });
