@@ -133,6 +133,10 @@ export interface NoticeTable {
   closed_at: string | null;
   created_at: string;
   updated_at: string;
+  /** 0005; notices written before it have a title derived from their kind. */
+  title: string;
+  /** 0005: the caller's key for a create done once (unique when set). */
+  idempotency_key: string | null;
 }
 
 export interface ObjectionTable {
@@ -146,6 +150,10 @@ export interface ObjectionTable {
   resolution: string | null;
   closed_at: string | null;
   application_id: string | null;
+  /** 0005: the date the investigation concluded, recorded with the outcome. */
+  investigated_on: string | null;
+  /** 0005: the caller's key for a filing done once (unique when set). */
+  idempotency_key: string | null;
 }
 
 export interface CertificateTable {

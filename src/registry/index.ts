@@ -39,7 +39,20 @@ export {
   type CreateCampaignInput,
   type CreateApplicationInput,
 } from './repos/campaigns.js';
-export { NOTICE_KINDS, type Notice, type NoticeEntry, type NoticeKind, type NoticeStatus, type Objection, type ObjectionOutcome, type CreateNoticeInput, type FileObjectionInput } from './repos/notices.js';
+export {
+  DEFAULT_NOTICE_TITLES,
+  NOTICE_KINDS,
+  type ClosedNotice,
+  type CreateNoticeInput,
+  type DecideObjectionInput,
+  type FileObjectionInput,
+  type Notice,
+  type NoticeEntry,
+  type NoticeKind,
+  type NoticeStatus,
+  type Objection,
+  type ObjectionOutcome,
+} from './repos/notices.js';
 export {
   MAX_SERIAL,
   formatCertificateCode,

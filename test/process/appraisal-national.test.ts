@@ -167,6 +167,8 @@ describe('appraisal-national', () => {
     expect(await statusOf(zhao.id)).toBe('ineligible');
     await h.publish('publicity-objection', noticeId, { objection: { submitter: '匿名职工', contact: '13800000000', text: '孙某业绩材料中的技改项目并非本人主持。', applicationId: sun.id } });
     const inquiry = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-objection', candidateGroup: hr });
+    // The investigation concludes on 09-03 (the registry takes no investigation dated in the future).
+    await h.advanceClock('2026-09-03T10:00:00+08:00');
     await h.completeUserTask(inquiry, { objectionOutcome: 'upheld', affectedApplicationId: sun.id, investigatedOn: '2026-09-03', resolution: '经核实，该技改项目由他人主持，申报材料与事实不符，异议成立。' });
     await h.advanceClock('2026-09-08T09:00:00+08:00');
 

@@ -88,6 +88,9 @@ async function passWindow(pi: string, campaignId: string, kind: string) {
 
 const objection = (text: string, applicationId?: string) => ({ objection: { submitter: '匿名职工', contact: '13800138000', text, ...(applicationId ? { applicationId } : {}) } });
 
+/** Today on the engine clock in Asia/Shanghai, the day the registry takes as today. */
+const shanghaiToday = () => new Date(h.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
 /** What form file-recognition-plan submits when the city files the plan. */
 const FILED = { recognitionFilingDecision: 'file', recognitionFiledOn: '2026-09-15', recognitionFilingNumber: '成人社直认备〔2026〕12号', recognitionFilingComment: '方案经公示无异议，准予备案。' };
 
@@ -246,7 +249,8 @@ describe('direct-recognition', () => {
     await h.completeUserTask(investigate, {
       objectionOutcome: 'upheld',
       affectedApplicationId: chen.id,
-      investigatedOn: '2026-09-25',
+      // The registry takes no investigation dated before the objection or after today (Asia/Shanghai).
+      investigatedOn: shanghaiToday(),
       resolution: '经核实，该攻关成果的主要完成人另有其人，异议成立，不予直接认定。',
     });
     await h.advanceClock(new Date(new Date(resultsNotice.endsAt).getTime() + 60_000).toISOString());
@@ -304,11 +308,12 @@ describe('direct-recognition', () => {
     await h.publish('publicity-objection', notice.id, objection('方案未明确技师现场评审的评审专家组成，且未征求职工代表意见。'));
     const investigate = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-objection', candidateGroup: hr });
     expect((await taskVariables(investigate)).notice).toMatchObject({ kind: 'plan', entries: [] });
-    // Completed as the investigator's decision: upheld, nobody to remove (there is no list).
-    const res = await h.http('POST', `/v2/user-tasks/${investigate.userTaskKey}/completion`, {
-      variables: { objectionOutcome: 'upheld', upheld: true, investigatedOn: '2026-09-04', resolution: '经核实，方案确未明确现场评审专家组成，异议成立，退回修改后重新公示。' },
-    });
-    expect(res.status).toBeLessThan(300);
+    // Completed through the form: upheld, and nobody to name — the form hides the person to remove
+    // for a plan notice (it lists nobody), so what it submits is what decide-objection accepts.
+    const investigatedOn = shanghaiToday();
+    const submitted = await h.completeUserTask(investigate, { objectionOutcome: 'upheld', investigatedOn, resolution: '经核实，方案确未明确现场评审专家组成，异议成立，退回修改后重新公示。' });
+    expect(submitted).toMatchObject({ upheld: true, investigatedOn });
+    expect(submitted).not.toHaveProperty('affectedApplicationId');
     const objections = await (async () => {
       for (let i = 0; i < 200; i++) {
         const os = await h.registry.objections.list({ noticeId: notice.id });
@@ -317,9 +322,9 @@ describe('direct-recognition', () => {
       }
       throw new Error('the objection was not decided');
     })();
-    expect(objections).toMatchObject([{ outcome: 'upheld', applicationId: null }]);
+    expect(objections).toMatchObject([{ outcome: 'upheld', applicationId: null, investigatedOn }]);
     // A plan notice lists nobody: naming a person to remove is refused, naming the variable.
-    const decision = { noticeId: notice.id, objectionId: objections[0]!.id, upheld: true, affectedApplicationId: 'A-1', resolution: '经核实，异议成立，退回修改后重新公示。', investigatedOn: '2026-09-04' };
+    const decision = { noticeId: notice.id, objectionId: objections[0]!.id, upheld: true, affectedApplicationId: 'A-1', resolution: '经核实，异议成立，退回修改后重新公示。', investigatedOn };
     await expect(publicityDecideObjection.handler(decision, jobContext({ elementId: 'decide-objection' }), h.services)).rejects.toThrow(
       /affectedApplicationId 应为空，实为 A-1 \/ affectedApplicationId must be empty for plan notice/,
     );
@@ -382,4 +387,145 @@ describe('direct-recognition', () => {
     expect(describeIssues(notice('results', []).error!)).toContain('notice.entries: 公示名单至少一人（results 类公示的是人员；只有工作方案公示 plan 可以不列人员）');
     expect(describeIssues(notice('plan', [{ applicationId: 'A1', name: '张三' }]).error!)).toContain('notice.entries: 工作方案公示（plan）不列人员');
   }, 60_000);
+});
+
+describe('direct-recognition: people out of the round, and what the plan form shows', () => {
+  /** The FEEL of the draft-recognition-plan form's components, evaluated as the form would on a task's variables. */
+  async function planForm(variables: Record<string, unknown>) {
+    const { readFileSync } = await import('node:fs');
+    const { compile, evaluate } = await import('../../src/engine/feel.js');
+    const form = JSON.parse(readFileSync(new URL('../../forms/draft-recognition-plan.form', import.meta.url), 'utf8')) as { components: Array<Record<string, unknown>> };
+    const byId = (id: string) => form.components.find((c) => c.id === id)!;
+    const feel = (source: string) => evaluate(compile(source.startsWith('=') ? source : `=${source}`), { variables, now: () => h.now().getTime() });
+    const table = byId('Table_planObjections') as { conditional: { hide: string }; dataSource: string };
+    const text = byId('Text_planObjections') as { text: string };
+    const shown = feel(/^\{\{#if (.*?)\}\}/s.exec(text.text)![1]!);
+    return { tableHidden: feel(table.conditional.hide), rows: feel(table.dataSource), textShown: shown, checkText: (byId('Text_3') as { text: string }).text };
+  }
+
+  it('an applicant withdrawn before the recognition and one disqualified after the certificate: the round completes for the others', async () => {
+    const { round, apps, pi, hr, city } = await start([{ name: '王立新' }, { name: '赵德明' }, { name: '孙海涛' }]);
+    const [wang, zhao, sun] = apps as [(typeof apps)[0], (typeof apps)[0], (typeof apps)[0]];
+    const draft = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'draft-recognition-plan', candidateGroup: hr });
+    // First time round: nothing came back, so the form shows no objection and no failed check.
+    expect(await planForm(await h.taskVariables(draft))).toMatchObject({ tableHidden: true, textShown: false });
+    await h.completeUserTask(draft, plan());
+    await passWindow(pi, round.id, 'plan');
+    await h.completeUserTask(await h.waitForUserTask({ processInstanceKey: pi, elementId: 'file-recognition-plan', candidateGroup: city }), FILED);
+
+    // 王立新 withdraws while the scores are being recorded: final in the registry.
+    const record = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-recognition', candidateGroup: hr });
+    await h.registry.applications.setStatus({ id: wang.id, status: 'withdrawn', why: '本人申请撤回直接认定申报', by: 'test:applicant' });
+    const order = [...apps].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const scores: Record<string, { performanceScore: number; reviewScore: number }> = {
+      [wang.id]: { performanceScore: 95, reviewScore: 90 },
+      [zhao.id]: { performanceScore: 88, reviewScore: 85 },
+      [sun.id]: { performanceScore: 86, reviewScore: 84 },
+    };
+    await h.completeUserTask(record, {
+      recognitionResults: order.map((a) => ({ applicationId: a.id, conditionsMet: ['SC-DR-3-2-1'], ...scores[a.id]!, comment: '' })),
+      recognitionRecordedOn: '2026-09-20',
+    });
+
+    // Not recognized, nothing written over the withdrawal, and not on the results notice.
+    const results = await passWindow(pi, round.id, 'results');
+    expect(results.entries.map((e) => e.applicationId).sort()).toEqual([zhao.id, sun.id].sort());
+    const outcomes = (await h.variables(pi)).recognitionOutcomes as Array<{ applicationId: string; recognized: boolean; excluded: { status: string; reason: string } | null }>;
+    const wangOutcome = outcomes.find((o) => o.applicationId === wang.id)!;
+    expect(wangOutcome).toMatchObject({ recognized: false, excluded: { status: 'withdrawn', reason: '申报已撤回，不予直接认定 / application withdrawn: not recognized' } });
+    expect(outcomes.filter((o) => o.applicationId !== wang.id).map((o) => [o.recognized, o.excluded])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
+    const wangNow = (await h.registry.applications.get(wang.id))!;
+    expect(wangNow.status).toBe('withdrawn');
+    expect(wangNow.eligibility).toBeNull();
+    expect(wangNow.history.at(-1)!.why).toBe('本人申请撤回直接认定申报');
+
+    // Certificates for 赵德明 and 孙海涛; 赵德明 is disqualified before the appointment is recorded.
+    const appointments = await h.waitForTasks(pi, 'record-appointment', 2, 20_000);
+    const of = async (task: UserTask) => (await h.taskVariables(task)).applicationId as string;
+    const zhaoTask = (await Promise.all(appointments.map(async (t) => [t, await of(t)] as const))).find(([, id]) => id === zhao.id)![0];
+    const sunTask = appointments.find((t) => t !== zhaoTask)!;
+    expect((await h.registry.applications.get(zhao.id))!.status).toBe('certified');
+    await h.registry.applications.setStatus({ id: zhao.id, status: 'disqualified', why: '经查提供虚假业绩材料，取消资格', by: 'test:province' });
+    await h.completeUserTask(zhaoTask, { appointment: { ...APPOINTMENT.appointment, agreementNumber: 'SC-DR-2026-101' } });
+    await h.completeUserTask(sunTask, { appointment: { ...APPOINTMENT.appointment, agreementNumber: 'SC-DR-2026-102' } });
+
+    const vars = await h.waitForCompletion(pi, 30_000);
+    const certificates = vars.certificates as Array<{ applicationId: string; certificateCode: string }>;
+    expect(certificates.map((c) => c.applicationId).sort()).toEqual([zhao.id, sun.id].sort());
+    const zhaoCode = certificates.find((c) => c.applicationId === zhao.id)!.certificateCode;
+    const sunCode = certificates.find((c) => c.applicationId === sun.id)!.certificateCode;
+    // 赵德明: no appointment, still disqualified; 孙海涛 appointed.
+    expect((await h.registry.applications.get(zhao.id))!.status).toBe('disqualified');
+    expect(await h.registry.appointments.get(zhao.id)).toBeUndefined();
+    expect((await h.registry.applications.get(sun.id))!.status).toBe('appointed');
+    // The report names 孙海涛 only and says why 赵德明 is not in it.
+    const report = (await h.registry.skillsCenterReports.get(round.id))!;
+    expect(report.records.map((r) => [r.applicationId, r.certificateCode])).toEqual([[sun.id, sunCode]]);
+    expect(vars.recognitionReport).toMatchObject({
+      reported: true,
+      records: [{ applicationId: sun.id, certificateCode: sunCode }],
+      skipped: [{ applicationId: zhao.id, certificateCode: zhaoCode, reason: '申报已被取消资格，不报送 / not reported: application disqualified' }],
+      alreadyReported: false,
+    });
+    expect((await h.registry.campaigns.get(round.id))!.status).toBe('archived');
+
+    // Nobody left to report (a round whose every certificate holder left): nothing recorded, no incident.
+    const none = (await recognitionReportWorker.handler(
+      recognitionReportWorker.input.parse({ ...vars, campaign: { id: `${round.id}-none` }, certificates: [{ applicationId: zhao.id, certificateCode: zhaoCode }] }),
+      jobContext(),
+      h.services,
+    )) as { recognitionReport: Record<string, unknown> };
+    expect(none.recognitionReport).toMatchObject({ reported: false, records: [], skipped: [{ applicationId: zhao.id }] });
+    expect(await h.registry.skillsCenterReports.get(`${round.id}-none`)).toBeUndefined();
+
+    // Direct recognition (levels 5…1) never starts a management period (001 四(八): 特级技师、首席技师 only).
+    expect(await h.registry.managementPeriods.get(sunCode)).toBeUndefined();
+    const periods = await h.http('POST', '/v2/process-instances/search', { filter: { processDefinitionId: 'management-period' } });
+    expect(periods.body.items).toEqual([]);
+  }, 120_000);
+
+  it('the plan form shows why the plan came back: an upheld objection in the plan publicity, or a failed plan check', async () => {
+    const { pi, hr, round } = await start();
+    // A failed check: the form says it failed and lists the reasons (recognitionCheck.reasons).
+    await h.completeUserTask(await h.waitForUserTask({ processInstanceKey: pi, elementId: 'draft-recognition-plan', candidateGroup: hr }), plan({ frontlineSkilledWorkers: 800 }));
+    const failed = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'draft-recognition-plan', candidateGroup: hr });
+    const failedVars = await h.taskVariables(failed);
+    const afterCheck = await planForm(failedVars);
+    expect(afterCheck).toMatchObject({ tableHidden: true, textShown: false });
+    expect(afterCheck.checkText).toContain('{{#if recognitionCheck.eligible = false}}**方案核验未通过，已退回修改**');
+    expect(failedVars.recognitionCheck).toMatchObject({ eligible: false, reasons: ['SC-DR-U-1：一线技能职工人数低于1000人（001 附件2 一(一)）'] });
+
+    // An upheld objection to the plan publicity.
+    await h.completeUserTask(failed, plan());
+    let notice;
+    const deadline = Date.now() + 15_000;
+    while (!(notice = (await h.registry.notices.list({ campaignId: round.id })).find((x) => x.kind === 'plan' && x.status === 'published'))) {
+      if (Date.now() > deadline) throw new Error('no plan notice');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await h.waitForElement({ processInstanceKey: pi, elementId: 'window-ends', timeoutMs: 20_000 });
+    await h.publish('publicity-objection', notice.id, objection('方案未明确高级技师现场评审的评分细则。'));
+    const investigate = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-objection', candidateGroup: hr });
+    // Completed through the form, investigated today on the engine clock (earlier tests moved it on).
+    await h.completeUserTask(investigate, {
+      objectionOutcome: 'upheld',
+      investigatedOn: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(h.now()),
+      resolution: '经核实，方案确未明确现场评审评分细则，异议成立，退回修改后重新公示。',
+    });
+    for (let i = 0; i < 200 && (await h.registry.objections.list({ noticeId: notice.id }))[0]?.outcome !== 'upheld'; i++) await new Promise((r) => setTimeout(r, 50));
+    await h.advanceClock(new Date(new Date(notice.endsAt).getTime() + 60_000).toISOString());
+    const back = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'draft-recognition-plan', candidateGroup: hr });
+    const shown = await planForm(await h.taskVariables(back));
+    expect(shown.tableHidden).toBe(false);
+    expect(shown.textShown).toBe(true);
+    const rows = shown.rows as Array<{ receivedAt: string; closedAt: string; resolution: string }>;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.receivedAt).toMatch(/^2026-/);
+    // The investigator's resolution, carried in publicityResult.
+    expect(rows[0]!.resolution).toBe('经核实，方案确未明确现场评审评分细则，异议成立，退回修改后重新公示。');
+    await h.http('POST', `/v2/process-instances/${pi}/cancellation`, {});
+  }, 90_000);
 });

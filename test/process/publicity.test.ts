@@ -94,12 +94,12 @@ const objection = (text: string, applicationId?: string) => ({
 const upheldAgainst = (applicationId: string) => ({
   objectionOutcome: 'upheld',
   affectedApplicationId: applicationId,
-  investigatedOn: '2026-09-30',
+  investigatedOn: '2026-09-28',
   resolution: '经调取岗位任职记录核实，该同志从事高级技师岗位工作年限不足，异议成立，从拟入选名单中移出。',
 });
 const dismissed = {
   objectionOutcome: 'rejected',
-  investigatedOn: '2026-09-30',
+  investigatedOn: '2026-09-28',
   resolution: '经核查劳动合同和考核档案，反映问题与事实不符，异议不成立，维持公示名单。',
 };
 
@@ -138,7 +138,9 @@ describe('publicity', () => {
     expect(s.window).toEqual({ startDate: '2026-09-28', endDate: '2026-10-09', endsAt: '2026-10-09T23:59:59+08:00', days: 5 });
 
     const notice = (await h.registry.notices.get(s.noticeId))!;
-    expect(notice).toMatchObject({ status: 'published', kind: 'results', campaignId: s.campaignId, windowStart: '2026-09-28', windowEnd: '2026-10-09', endsAt: '2026-10-09T15:59:59.000Z' });
+    expect(notice).toMatchObject({ status: 'published', kind: 'results', title: '2026年第二批特级技师评聘拟入选人员名单公示', campaignId: s.campaignId, windowStart: '2026-09-28', windowEnd: '2026-10-09', endsAt: '2026-10-09T15:59:59.000Z' });
+    // Created under the publicity instance: a redelivered publish job gets this notice back.
+    expect(notice.idempotencyKey).toBe(`pingpin.publicity.publish#${s.pi}`);
     expect(notice.entries.map((e) => e.applicationId)).toEqual(s.apps.map((a) => a.id));
     const published = JSON.stringify(notice.entries);
     expect(published).not.toContain(s.apps[0]!.idNumber);
@@ -189,7 +191,8 @@ describe('publicity', () => {
     expect(JSON.stringify(result)).not.toContain('13800138000');
 
     const [stored] = await h.registry.objections.list({ noticeId: s.noticeId });
-    expect(stored).toMatchObject({ outcome: 'upheld', applicationId: target.id, investigator: s.hr, submitterContact: '匿名职工（13800138000）' });
+    expect(stored).toMatchObject({ outcome: 'upheld', applicationId: target.id, investigator: s.hr, submitterContact: '匿名职工（13800138000）', investigatedOn: '2026-09-28' });
+    expect(result.objections[0]).toMatchObject({ investigatedOn: '2026-09-28' });
     expect(stored!.resolution).toContain('异议成立');
     // Each objection's variables stayed in its event subprocess instance.
     for (const name of ['objection', 'objectionId', 'upheld', 'objectionOutcome', 'resolution', 'accepted']) expect(vars).not.toHaveProperty(name);
@@ -328,6 +331,12 @@ describe('publicity', () => {
     expect(again).toEqual(first);
     expect(first).toMatchObject({ accepted: true });
     expect(await h.registry.objections.list({ noticeId })).toHaveLength(1);
+    expect((await h.registry.objections.get(first.objectionId as string))!.idempotencyKey).toBe('pingpin.publicity.record-objection#2251799813685400');
+    expect((await h.registry.audit.list({ entityType: 'objection', entityId: first.objectionId as string })).map((x) => x.action)).toEqual([
+      'objection.filed',
+      'objection.assigned',
+      'objection.file-repeated',
+    ]);
     // The same text sent again is another objection (another message, another job).
     await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685401' }), h.services);
     expect(await h.registry.objections.list({ noticeId })).toHaveLength(2);
@@ -342,7 +351,120 @@ describe('publicity', () => {
     const d1 = await decideObjection.handler(decision, jobContext({ jobKey: '2251799813685500' }), h.services);
     const d2 = await decideObjection.handler(decision, jobContext({ jobKey: '2251799813685500' }), h.services);
     expect(d2.objectionDecision).toEqual(d1.objectionDecision);
+    expect(await h.registry.objections.get(first.objectionId as string)).toMatchObject({ outcome: 'rejected', investigatedOn: '2026-10-09' });
     await expect(decideObjection.handler({ ...decision, upheld: true, affectedApplicationId: app.id }, jobContext({ jobKey: '2251799813685501' }), h.services)).rejects.toThrow(/已于 .* 认定为“不成立”/);
+  });
+
+  it('keeps the window of the first delivery when publish comes back the next day, and refuses a key used before', async () => {
+    const h = await harness();
+    const enterprise = await h.seed.enterprise({ jurisdiction: 'guangdong', n: 3 });
+    const campaign = await h.seed.campaign(enterprise);
+    const applicant = h.seed.applicant({ n: 7, name: '周师傅' });
+    const app = await h.seed.application(campaign.id, applicant);
+    const input = {
+      campaign: { id: campaign.id },
+      // A title with a clear ID number pasted in: published masked, like the entries.
+      notice: { kind: 'results' as const, title: `关于周师傅（${applicant.idNumber}）等评聘结果的公示`, entries: [{ applicationId: app.id, name: '周师傅', summary: '车工' }] },
+      days: 5,
+      investigatorGroup: `enterprise:${enterprise.creditCode}:hr`,
+    };
+    const job = jobContext({ processInstanceKey: '2251799813686001' });
+    const first = await publish.handler(input, job, h.services);
+    const notice = (await h.registry.notices.get(first.noticeId as string))!;
+    expect(notice.title).toBe(`关于周师傅（${applicant.idNumber.slice(0, 4)}**********${applicant.idNumber.slice(14)}）等评聘结果的公示`);
+    // The job comes back a working day later: the same notice and window, not one starting a day later.
+    await h.advanceClock('2026-09-29T09:00:00+08:00');
+    expect(await publish.handler(input, job, h.services)).toEqual(first);
+    expect(await h.registry.notices.list({ campaignId: campaign.id })).toHaveLength(1);
+    expect((await h.registry.audit.list({ entityType: 'notice', entityId: notice.id })).map((a) => a.action)).toEqual(['notice.created', 'notice.published', 'notice.create-repeated']);
+
+    // Another content under the same instance key (an engine whose keys started over): refused, naming the key.
+    await expect(publish.handler({ ...input, notice: { ...input.notice, title: '另一份公示' } }, job, h.services)).rejects.toThrow(
+      /登记簿拒绝登记公示：notices\.create: idempotency key pingpin\.publicity\.publish#2251799813686001 was used for notice .*, which differs in title/,
+    );
+    // A closed notice under the key: never a redelivery (publish completes before the window starts).
+    await h.advanceClock('2026-10-10T00:00:00+08:00');
+    await close.handler({ noticeId: notice.id }, job, h.services);
+    await expect(publish.handler(input, job, h.services)).rejects.toThrow(/已于 .* 结束，不能再次发布.* \/ notice .* was closed at .*; not published again/);
+  });
+
+  it('closes and counts in one registry write; a redelivered close reports the count as it is now', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    await h.publish('publicity-objection', s.noticeId, objection('王建国的业绩材料存疑。', s.apps[0]!.id));
+    const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
+    await h.advanceClock('2026-10-10T08:00:00+08:00');
+    await h.waitForElement({ processInstanceKey: s.pi, elementId: 'investigations-done' });
+    expect((await h.variables(s.pi)).openObjections).toBe(1);
+    const closes = (await h.registry.audit.list({ entityType: 'notice', entityId: s.noticeId })).filter((a) => a.action === 'notice.closed');
+    expect(closes.map((a) => a.details)).toEqual([{ pendingObjections: 1 }]);
+
+    // The close job delivered again: the same notice, the same count, no second close.
+    const again = await close.handler({ noticeId: s.noticeId }, jobContext({ processInstanceKey: s.pi }), h.services);
+    expect(again).toEqual({ openObjections: 1, noticeClosedAt: (await h.registry.notices.get(s.noticeId))!.closedAt });
+    await h.completeUserTask(task, dismissed);
+    await h.waitForCompletion(s.pi);
+    expect(await close.handler({ noticeId: s.noticeId }, jobContext({ processInstanceKey: s.pi }), h.services)).toMatchObject({ openObjections: 0 });
+    expect((await h.registry.audit.list({ entityType: 'notice', entityId: s.noticeId })).map((a) => a.action)).toEqual([
+      'notice.created',
+      'notice.published',
+      'notice.closed',
+      'notice.close-repeated',
+      'notice.close-repeated',
+    ]);
+  });
+
+  it('publishes publicity-investigations-done with a message id naming the notice and the last decided objection', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    const filing = (jobKey: string, text: string) =>
+      recordObjection.handler({ noticeId: s.noticeId, objection: { submitter: null, contact: '010-12345678', text, applicationId: s.apps[1]!.id }, investigatorGroup: s.hr }, jobContext({ jobKey }), h.services);
+    const a = (await filing('2251799813687001', '第一件异议。')).objectionId as string;
+    const b = (await filing('2251799813687002', '第二件异议。')).objectionId as string;
+    await h.advanceClock('2026-10-10T00:00:00+08:00');
+    await close.handler({ noticeId: s.noticeId }, jobContext(), h.services);
+
+    const published: unknown[][] = [];
+    const services = { ...h.services, publishMessage: async (...args: unknown[]) => void published.push(args) };
+    const decision = (objectionId: string) => ({ noticeId: s.noticeId, objectionId, upheld: false, affectedApplicationId: null, resolution: '经核查，反映问题与事实不符，异议不成立。', investigatedOn: '2026-10-10' });
+    // One still open after the first decision: nothing published.
+    expect(await decideObjection.handler(decision(a), jobContext({ jobKey: '2251799813687101' }), services)).toMatchObject({ investigationsDone: false });
+    expect(published).toEqual([]);
+    // The last one, delivered twice: the same message id both times, so the engine keeps one.
+    const job = jobContext({ jobKey: '2251799813687102' });
+    const first = await decideObjection.handler(decision(b), job, services);
+    const second = await decideObjection.handler(decision(b), job, services);
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ investigationsDone: true, objectionDecision: { objectionId: b, outcome: 'rejected', investigatedOn: '2026-10-10' } });
+    const id = `publicity-investigations-done:${s.noticeId}:${b}`;
+    expect(published).toEqual([
+      ['publicity-investigations-done', s.noticeId, {}, 3_600_000, id],
+      ['publicity-investigations-done', s.noticeId, {}, 3_600_000, id],
+    ]);
+    // On the engine the second publish of the id resolves (no 409 failing the job); the publicity ends.
+    await h.services.publishMessage('publicity-investigations-done', s.noticeId, {}, 3_600_000, id);
+    await h.services.publishMessage('publicity-investigations-done', s.noticeId, {}, 3_600_000, id);
+    const vars = await h.waitForCompletion(s.pi);
+    expect((vars.publicityResult as { objections: unknown[] }).objections).toHaveLength(2);
+  });
+
+  it('refuses an investigation dated after today or before the objection, naming investigatedOn', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    await h.publish('publicity-objection', s.noticeId, objection('张秀英的获奖证书存疑。', s.apps[2]!.id));
+    const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
+    const objectionId = (await userTaskVariables(h, task)).objectionId as string;
+    const decision = { noticeId: s.noticeId, objectionId, upheld: false, affectedApplicationId: null, resolution: '经核查，反映问题与事实不符，异议不成立。' };
+    await expect(decideObjection.handler({ ...decision, investigatedOn: '2026-09-29' }, jobContext(), h.services)).rejects.toThrow(
+      '登记簿拒绝记录调查结论：objections.decide: invalid input: investigatedOn: must not be in the future (today is 2026-09-28 in Asia/Shanghai)',
+    );
+    await expect(decideObjection.handler({ ...decision, investigatedOn: '2026-09-27' }, jobContext(), h.services)).rejects.toThrow(/investigatedOn: must not be before the objection was received \(2026-09-28\)/);
+    await expect(decideObjection.handler({ ...decision, investigatedOn: '2026-9-28' } as never, jobContext(), h.services)).rejects.toThrow();
+    expect(decideObjection.input.safeParse({ ...decision, investigatedOn: '2026-9-28' }).error!.issues[0]).toMatchObject({ path: ['investigatedOn'], message: '调查完成日期须为 YYYY-MM-DD / investigatedOn must be a date YYYY-MM-DD' });
+    expect((await h.registry.objections.get(objectionId))!.outcome).toBe('pending');
+    // Through the form, dated today: recorded with the outcome.
+    await h.completeUserTask(task, dismissed);
+    await expect.poll(async () => (await h.registry.objections.get(objectionId))!.investigatedOn).toBe('2026-09-28');
   });
 
   it('fails with no retries, naming the variable, when the input is wrong', async () => {

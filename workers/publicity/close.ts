@@ -2,12 +2,12 @@
  * pingpin.publicity.close — 结束公示 (docs/procedures.md `publicity` step 2.2).
  *
  * Runs when the timer 公示期满 fires at `window.endsAt`: closes the notice in the registry (which
- * refuses before `endsAt`: the period runs in full) and counts the objections still under
- * investigation → `openObjections`. The count is read right after the close: once the notice is
- * closed no objection can be filed any more, so every objection counted as open is decided later,
- * and the decision that leaves none open publishes `publicity-investigations-done`
- * (pingpin.publicity.decide-objection). Idempotent: a redelivered job finds the notice closed and
- * counts again.
+ * refuses before `endsAt`: the period runs in full), which counts the objections still under
+ * investigation in the same transaction → `openObjections`. Once the notice is closed no objection
+ * can be filed any more, so every objection counted as open is decided later, and the decision that
+ * leaves none open publishes `publicity-investigations-done` (pingpin.publicity.decide-objection).
+ * Idempotent: for a redelivered job the registry returns the closed notice with the count as it is
+ * now (it can only have gone down; a decision that brought it to 0 has published the message).
  */
 import { z } from 'zod';
 import { defineWorker, NonRetryableError } from '../runtime.js';
@@ -31,23 +31,20 @@ export const close = defineWorker({
   input,
   output,
   async handler({ noticeId }, job, { registry, now }) {
-    let notice = await registry.notices.get(noticeId);
+    const notice = await registry.notices.get(noticeId);
     if (!notice) throw new NonRetryableError(`公示 noticeId=${noticeId} 在登记簿中不存在 / notice ${noticeId} is not in the registry`);
     if (notice.status === 'draft') throw new NonRetryableError(`公示 ${noticeId} 尚未发布，不能结束 / notice ${noticeId} was never published`);
-    if (notice.status === 'published') {
-      if (now().toISOString() <= notice.endsAt) {
-        // The timer fired at the very instant the period ends: retried after the back-off.
-        throw new Error(`公示 ${noticeId} 的公示期到 ${notice.endsAt} 才结束，稍后重试 / the publicity period of notice ${noticeId} runs until ${notice.endsAt}; retrying`);
-      }
-      notice = await registry.notices.close({ id: noticeId, by: actorFor(TYPE, job.processInstanceKey) }).catch(async (err: unknown) => {
-        // Closed meanwhile by a redelivery of this job: fine.
-        const again = await registry.notices.get(noticeId);
-        if (again?.status === 'closed') return again;
-        return refusal(err, '登记簿拒绝关闭公示', 'the registry refused to close the notice');
-      });
+    if (notice.status === 'published' && now().toISOString() <= notice.endsAt) {
+      // The timer fired at the very instant the period ends: retried after the back-off (the registry
+      // would refuse the close, which would fail the job for good).
+      throw new Error(`公示 ${noticeId} 的公示期到 ${notice.endsAt} 才结束，稍后重试 / the publicity period of notice ${noticeId} runs until ${notice.endsAt}; retrying`);
     }
-    const open = await registry.objections.list({ noticeId, outcome: 'pending' });
-    job.log.info({ noticeId, openObjections: open.length }, `notice ${noticeId} closed with ${open.length} objection(s) under investigation`);
-    return { openObjections: open.length, noticeClosedAt: notice.closedAt ?? now().toISOString() };
+    // Closes and counts the objections still under investigation in one registry transaction; a
+    // notice already closed (a redelivered job) is returned with the count as it is now.
+    const closed = await registry.notices
+      .close({ id: noticeId, by: actorFor(TYPE, job.processInstanceKey) })
+      .catch((err: unknown) => refusal(err, '登记簿拒绝关闭公示', 'the registry refused to close the notice'));
+    job.log.info({ noticeId, openObjections: closed.openObjections }, `notice ${noticeId} closed with ${closed.openObjections} objection(s) under investigation`);
+    return { openObjections: closed.openObjections, noticeClosedAt: closed.closedAt ?? now().toISOString() };
   },
 });

@@ -8,12 +8,17 @@
  * the notice is closed and no objection is open any more, publishes `publicity-investigations-done`
  * [noticeId] with a time to live, so the subprocess 公示期 waiting for it (or about to) can end.
  *
- * Safe with pingpin.publicity.close running at the same time: close closes the notice and then counts;
- * this worker decides and then reads the notice and counts. Whichever of the two comes last sees the
- * other's write, so an objection counted open by close is followed by a publish from the decision
- * that leaves none open. Idempotent: a redelivered job finds the objection decided the same way and
- * goes on (a different outcome is refused); publishing again when the first delivery already did is
- * harmless — the catch event takes one message, an extra one expires unused after its time to live.
+ * The registry stores `investigatedOn` with the outcome and refuses a date before the objection was
+ * received or after today (Asia/Shanghai, the registry clock).
+ *
+ * Safe with pingpin.publicity.close running at the same time: close closes the notice and counts in
+ * one transaction; this worker decides and then reads the notice and counts. Whichever of the two
+ * comes last sees the other's write, so an objection counted open by close is followed by a publish
+ * from the decision that leaves none open. Idempotent: the registry answers a redelivered job's
+ * decision as a repeat (a different outcome is refused), and the message carries a message id
+ * (`publicity-investigations-done:<noticeId>:<objectionId>`), so while the first is buffered a
+ * redelivery does not publish it twice; after its time to live one more is harmless — the catch
+ * event has taken the first, the extra expires unused.
  */
 import { z } from 'zod';
 import { defineWorker, NonRetryableError } from '../runtime.js';
@@ -77,33 +82,41 @@ export const decideObjection = defineWorker({
     } else if (upheld && !affectedApplicationId) {
       throw new NonRetryableError('affectedApplicationId: 异议成立时须指明移出名单的人员 / affectedApplicationId is required when the objection is upheld');
     }
-    if (objection.outcome === 'pending') {
-      objection = await registry.objections
-        .decide({ id: objectionId, outcome, resolution, ...(upheld && affectedApplicationId ? { applicationId: affectedApplicationId } : {}), by })
-        .catch(async (err: unknown) => {
-          const again = await registry.objections.get(objectionId);
-          if (again && again.outcome === outcome) return again;
-          return refusal(err, '登记簿拒绝记录调查结论', 'the registry refused the outcome');
-        });
-    } else if (objection.outcome !== outcome) {
-      throw new NonRetryableError(
-        `异议 ${objectionId} 已于 ${objection.closedAt} 认定为“${objection.outcome === 'upheld' ? '成立' : '不成立'}”，不能改为“${upheld ? '成立' : '不成立'}” / objection ${objectionId} was already decided ${objection.outcome} at ${objection.closedAt}; it cannot become ${outcome}`,
-      );
-    } else if (upheld && onNotice?.kind !== 'plan' && objection.applicationId !== affectedApplicationId) {
-      throw new NonRetryableError(
-        `异议 ${objectionId} 已认定移出 ${objection.applicationId}，不能改为 ${affectedApplicationId} / objection ${objectionId} already removes ${objection.applicationId}, not ${affectedApplicationId}`,
-      );
-    }
+    // The registry decides an objection once: the same decision again (a redelivered job) returns it,
+    // another one is refused — said here in the investigator's terms.
+    objection = await registry.objections
+      .decide({ id: objectionId, outcome, resolution, investigatedOn, ...(upheld && affectedApplicationId ? { applicationId: affectedApplicationId } : {}), by })
+      .catch(async (err: unknown) => {
+        const again = await registry.objections.get(objectionId);
+        if (again && again.outcome !== 'pending' && again.outcome !== outcome) {
+          throw new NonRetryableError(
+            `异议 ${objectionId} 已于 ${again.closedAt} 认定为“${again.outcome === 'upheld' ? '成立' : '不成立'}”，不能改为“${upheld ? '成立' : '不成立'}” / objection ${objectionId} was already decided ${again.outcome} at ${again.closedAt}; it cannot become ${outcome}`,
+            { cause: err },
+          );
+        }
+        if (again && again.outcome === 'upheld' && upheld && onNotice?.kind !== 'plan' && again.applicationId !== affectedApplicationId) {
+          throw new NonRetryableError(
+            `异议 ${objectionId} 已认定移出 ${again.applicationId}，不能改为 ${affectedApplicationId} / objection ${objectionId} already removes ${again.applicationId}, not ${affectedApplicationId}`,
+            { cause: err },
+          );
+        }
+        return refusal(err, '登记簿拒绝记录调查结论', 'the registry refused the outcome');
+      });
 
     const notice = await registry.notices.get(noticeId);
     const stillOpen = await registry.objections.list({ noticeId, outcome: 'pending' });
     const investigationsDone = notice?.status === 'closed' && stillOpen.length === 0;
     if (investigationsDone) {
-      await publishMessage(INVESTIGATIONS_DONE, noticeId, {}, INVESTIGATIONS_DONE_TTL_MS);
+      // The message id makes a redelivered job publish nothing twice while the first message is still
+      // buffered (its time to live). It names the objection whose decision left none open: after the
+      // close no objection is filed, so normally only one decision publishes; two decisions that both
+      // see none open each publish their own (the catch event takes one, the other expires unused),
+      // and a publish whose id is still buffered from an earlier one is never mistaken for this one.
+      await publishMessage(INVESTIGATIONS_DONE, noticeId, {}, INVESTIGATIONS_DONE_TTL_MS, `${INVESTIGATIONS_DONE}:${noticeId}:${objectionId}`);
       job.log.info({ noticeId }, `notice ${noticeId}: the last objection is decided; ${INVESTIGATIONS_DONE} published`);
     }
     return {
-      objectionDecision: { objectionId, outcome, applicationId: objection.applicationId, investigatedOn },
+      objectionDecision: { objectionId, outcome, applicationId: objection.applicationId, investigatedOn: objection.investigatedOn ?? investigatedOn },
       investigationsDone,
     };
   },

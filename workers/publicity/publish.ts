@@ -6,16 +6,20 @@
  * `days`-th working day —, records the notice in the registry with its entries masked (clear ID
  * numbers and mobile numbers in any text become `4401**********123X` / `138****5678`), and publishes it.
  *
- * Idempotent by process instance: the registry records this worker as
- * `pingpin.publicity.publish#<processInstanceKey>`; a redelivered job finds the notice it created
- * (draft or published) and publishes or returns it instead of making a second one.
+ * Records the notice's title with it, masked like the entries (the registry refuses a clear ID number
+ * in a public title).
+ *
+ * Idempotent by process instance: the notice is created under the idempotency key
+ * `pingpin.publicity.publish#<processInstanceKey>` (also the audit actor); a redelivered job gets
+ * the notice it created back (draft or published, with the window first computed) and publishes or
+ * returns it instead of making a second one.
  */
 import { z } from 'zod';
 import { DomainError } from '../../src/domain/issues.js';
 import { todayInShanghai } from '../../src/domain/validators.js';
 import { NOTICE_KINDS, type Notice } from '../../src/registry/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actorFor, creatorOf, refusal, shanghaiIso, typeError } from './shared.js';
+import { actorFor, refusal, shanghaiIso, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.publicity.publish';
 
@@ -108,15 +112,17 @@ export const publish = defineWorker({
   output,
   async handler({ campaign, notice, days }, job, { registry, calendar, now }) {
     const by = actorFor(TYPE, job.processInstanceKey);
+    // One publicity instance publishes one notice: the instance is the key the registry creates it
+    // under, so a redelivered job gets the same notice back instead of a second one.
+    const idempotencyKey = by;
 
-    // A redelivered job: the notice this instance created (the registry's audit trail names its creator).
-    const existing: Notice[] = [];
-    for (const n of await registry.notices.list({ campaignId: campaign.id }).catch((err: unknown) => refusal(err, '读取评聘活动的公示失败', 'cannot list the notices of the campaign'))) {
-      if (n.kind === notice.kind && n.status !== 'closed' && (await creatorOf(registry, 'notice', n.id)) === by) existing.push(n);
-    }
-    let recorded = existing[0];
-
-    if (!recorded) {
+    // A redelivered job reuses the window its first delivery computed: recomputed on another day it
+    // would start later, and the registry would (rightly) refuse a different notice under the key.
+    const prior = await registry.notices.byIdempotencyKey(idempotencyKey).catch((err: unknown) => refusal(err, '读取已登记的公示失败', 'cannot look up the notice of this instance'));
+    let window: { startDate: string; endDate: string; endsAt: string };
+    if (prior) {
+      window = { startDate: prior.windowStart, endDate: prior.windowEnd, endsAt: prior.endsAt };
+    } else {
       const campaignRecord = await registry.campaigns.get(campaign.id);
       if (!campaignRecord) throw new NonRetryableError(`评聘活动 campaign.id=${campaign.id} 在登记簿中不存在 / campaign.id ${campaign.id} is not in the registry`);
       const applications = new Set((await registry.applications.list({ campaignId: campaign.id })).map((a) => a.id));
@@ -126,9 +132,9 @@ export const publish = defineWorker({
         throw new NonRetryableError(`公示名单中有不属于评聘活动 ${campaign.id} 的申报：${list} / not applications of campaign ${campaign.id}: ${list}`);
       }
 
-      let window;
+      let computed;
       try {
-        window = calendar.publicityWindow(todayInShanghai(now()), days);
+        computed = calendar.publicityWindow(todayInShanghai(now()), days);
       } catch (err) {
         if (err instanceof DomainError) {
           // A missing holiday schedule or a bad period: the operator adds config/holidays/<year>.json
@@ -137,29 +143,48 @@ export const publish = defineWorker({
         }
         throw err;
       }
-      for (const w of window.warnings) job.log.warn({ code: w.code }, `${w.message} / ${w.detail}`);
+      for (const w of computed.warnings) job.log.warn({ code: w.code }, `${w.message} / ${w.detail}`);
+      window = { startDate: computed.startDate, endDate: computed.endDate, endsAt: new Date(computed.endsAt).toISOString() };
+    }
 
-      recorded = await registry.notices
-        .create({
-          campaignId: campaign.id,
-          kind: notice.kind,
-          windowStart: window.startDate,
-          windowEnd: window.endDate,
-          endsAt: new Date(window.endsAt).toISOString(),
-          entries: notice.entries.map((e) => ({
-            applicationId: e.applicationId,
-            name: maskText(e.name),
-            ...(e.summary ? { summary: maskText(e.summary) } : {}),
-          })),
-          by,
-        })
-        .catch((err: unknown) => refusal(err, '登记簿拒绝登记公示', 'the registry refused the notice'));
+    // The same content under the same key returns the stored notice (a `notice.create-repeated` audit
+    // entry); a different one — the key reused by another instance's content — is refused, naming the key.
+    let recorded = await registry.notices
+      .create({
+        campaignId: campaign.id,
+        kind: notice.kind,
+        title: maskText(notice.title),
+        windowStart: window.startDate,
+        windowEnd: window.endDate,
+        endsAt: window.endsAt,
+        entries: notice.entries.map((e) => ({
+          applicationId: e.applicationId,
+          name: maskText(e.name),
+          ...(e.summary ? { summary: maskText(e.summary) } : {}),
+        })),
+        idempotencyKey,
+        by,
+      })
+      .catch((err: unknown) => refusal(err, '登记簿拒绝登记公示', 'the registry refused the notice'));
+    if (recorded.status === 'closed') {
+      // This job completes before the notice's timer even starts, so it is never redelivered after the
+      // close: a closed notice under its key means the key was used before (an engine whose keys
+      // started over against the same registry). Publishing it again would reopen nothing.
+      throw new NonRetryableError(
+        `流程实例 ${job.processInstanceKey} 的公示 ${recorded.id} 已于 ${recorded.closedAt} 结束，不能再次发布（流程实例编号被重复使用？） / notice ${recorded.id} of process instance ${job.processInstanceKey} was closed at ${recorded.closedAt}; not published again (was the process instance key used before?)`,
+      );
     }
 
     if (recorded.status === 'draft') {
-      recorded = await registry.notices.publish({ id: recorded.id, by }).catch((err: unknown) => refusal(err, '登记簿拒绝发布公示', 'the registry refused to publish the notice'));
+      const draft = recorded;
+      recorded = await registry.notices.publish({ id: draft.id, by }).catch(async (err: unknown) => {
+        // Published meanwhile by a concurrent delivery of this job: fine.
+        const again = await registry.notices.get(draft.id);
+        if (again?.status === 'published') return again;
+        return refusal(err, '登记簿拒绝发布公示', 'the registry refused to publish the notice');
+      });
     }
-    job.log.info({ noticeId: recorded.id, windowEnd: recorded.windowEnd, repeated: existing.length > 0 }, `notice ${recorded.id} published until ${recorded.endsAt}`);
+    job.log.info({ noticeId: recorded.id, windowEnd: recorded.windowEnd, repeated: prior !== undefined }, `notice ${recorded.id} published until ${recorded.endsAt}`);
     return { noticeId: recorded.id, window: windowOf(recorded, days) };
   },
 });

@@ -7,14 +7,15 @@
  * reason in `objectionRefusal`, and nothing is recorded. An `applicationId` that is not on the notice
  * is left out (the investigator names the person affected).
  *
- * Idempotent by job: the registry records this worker as `pingpin.publicity.record-objection#<jobKey>`;
- * a redelivered job finds the objection it filed (even after the window has ended) instead of filing
- * it twice or refusing it.
+ * Idempotent by job: the objection is filed under the idempotency key
+ * `pingpin.publicity.record-objection#<jobKey>` (also the audit actor); a redelivered job gets the
+ * objection it filed back from the registry (even after the window has ended) instead of filing it
+ * twice or refusing it.
  */
 import { z } from 'zod';
-import type { Objection } from '../../src/registry/index.js';
+import type { Notice, Objection } from '../../src/registry/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actorFor, creatorOf, refusal, typeError } from './shared.js';
+import { actorFor, refusal, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.publicity.record-objection';
 
@@ -48,30 +49,22 @@ export const recordObjection = defineWorker({
   output,
   async handler({ noticeId, objection, investigatorGroup }, job, { registry, now }) {
     const by = actorFor(TYPE, job.jobKey);
-    const accepted = (o: Objection) => {
-      job.log.info({ noticeId, objectionId: o.id }, `objection ${o.id} recorded against notice ${noticeId}`);
-      return { objectionId: o.id, accepted: true, objectionRefusal: null };
-    };
-
-    const filed = await registry.objections.list({ noticeId }).catch((err: unknown) => refusal(err, '读取异议失败', 'cannot list the objections'));
-    for (const o of [...filed].reverse()) {
-      if ((await creatorOf(registry, 'objection', o.id)) !== by) continue;
-      if (o.investigator === null && o.outcome === 'pending') await registry.objections.assign({ id: o.id, investigator: investigatorGroup, by });
-      return accepted(o);
-    }
-
-    const notice = await registry.notices.get(noticeId);
-    if (!notice) throw new NonRetryableError(`公示 noticeId=${noticeId} 在登记簿中不存在 / notice ${noticeId} is not in the registry`);
+    // One job files one objection: the job is the key the registry files it under, so a redelivered
+    // job gets the same objection back (even after the window has ended) instead of filing it twice.
+    const idempotencyKey = by;
     const refuse = (zh: string, en: string) => {
       job.log.info({ noticeId }, `objection not received: ${en}`);
       return { objectionId: null, accepted: false, objectionRefusal: `${zh} / ${en}` };
     };
-    if (notice.status !== 'published' || now().toISOString() > notice.endsAt) {
-      return refuse(`公示期已于 ${notice.windowEnd} 结束，异议不予受理`, `the publicity period ended on ${notice.windowEnd} (${notice.endsAt}); the objection is not received`);
-    }
+    const ended = (n: Notice) => n.status !== 'published' || now().toISOString() > n.endsAt;
 
+    const notice = await registry.notices.get(noticeId);
+    if (!notice) throw new NonRetryableError(`公示 noticeId=${noticeId} 在登记簿中不存在 / notice ${noticeId} is not in the registry`);
     const onNotice = objection.applicationId ? notice.entries.some((e) => e.applicationId === objection.applicationId) : false;
     if (objection.applicationId && !onNotice) job.log.warn({ noticeId, applicationId: objection.applicationId }, 'the objection names an application that is not on the notice; recorded without it');
+
+    // No window check here: a repeat must find its objection after the window too. The registry
+    // answers a repeat first and refuses a new objection once the window has ended.
     let o: Objection;
     try {
       o = await registry.objections.file({
@@ -79,17 +72,22 @@ export const recordObjection = defineWorker({
         submitterContact: `${objection.submitter || '未署名'}（${objection.contact}）`,
         text: objection.text,
         ...(onNotice ? { applicationId: objection.applicationId! } : {}),
+        idempotencyKey,
         by,
       });
     } catch (err) {
-      // The window ended between the check and the filing: the registry is the judge.
+      // Not received because the window has ended (and not because the key is taken): the registry is the judge.
       const again = await registry.notices.get(noticeId);
-      if (again && (again.status !== 'published' || now().toISOString() > again.endsAt)) {
+      if (again && ended(again) && !(await registry.objections.byIdempotencyKey(idempotencyKey))) {
         return refuse(`公示期已于 ${again.windowEnd} 结束，异议不予受理`, `the publicity period ended on ${again.windowEnd} (${again.endsAt}); the objection is not received`);
       }
       return refusal(err, '登记簿拒绝登记异议', 'the registry refused the objection');
     }
-    await registry.objections.assign({ id: o.id, investigator: investigatorGroup, by }).catch((err: unknown) => refusal(err, '登记簿拒绝指定调查人', 'the registry refused the investigator'));
-    return accepted(o);
+    // A first delivery that crashed between filing and assigning left it unassigned.
+    if (o.investigator === null && o.outcome === 'pending') {
+      await registry.objections.assign({ id: o.id, investigator: investigatorGroup, by }).catch((err: unknown) => refusal(err, '登记簿拒绝指定调查人', 'the registry refused the investigator'));
+    }
+    job.log.info({ noticeId, objectionId: o.id }, `objection ${o.id} recorded against notice ${noticeId}`);
+    return { objectionId: o.id, accepted: true, objectionRefusal: null };
   },
 });

@@ -4,8 +4,9 @@
  * Reads the closed notice and its objections from the registry and returns `publicityResult
  * {noticeId, window, removedApplications, objections}`: `removedApplications` are the applications
  * named by upheld objections (each once, in the order the objections were received); `objections`
- * lists every objection received in the window with its outcome — no submitter, contact or text
- * (personal data of the objector stays in the registry). Reads only; idempotent.
+ * lists every objection received in the window with its outcome and the date its investigation
+ * concluded — no submitter, contact or text (personal data of the objector stays in the registry).
+ * Reads only; idempotent.
  */
 import { z } from 'zod';
 import { defineWorker, NonRetryableError } from '../runtime.js';
@@ -24,10 +25,12 @@ const output = z.object({
       noticeId: z.string(),
       window: z.object({ startDate: z.string(), endDate: z.string(), endsAt: z.string(), days: z.number().optional() }),
       removedApplications: z.array(z.string()),
-      objections: z.array(z.object({ objectionId: z.string(), receivedAt: z.string(), applicationId: z.string().nullable(), outcome: z.enum(['upheld', 'rejected']), closedAt: z.string().nullable() })),
+      objections: z.array(
+        z.object({ objectionId: z.string(), receivedAt: z.string(), applicationId: z.string().nullable(), outcome: z.enum(['upheld', 'rejected']), closedAt: z.string().nullable(), investigatedOn: z.string().nullable(), resolution: z.string().nullable() }),
+      ),
       closedAt: z.string().nullable(),
     })
-    .describe('公示结果 {noticeId, window, removedApplications（异议成立移出的申报编号）, objections（受理的异议及结论）, closedAt}'),
+    .describe('公示结果 {noticeId, window, removedApplications（异议成立移出的申报编号）, objections（受理的异议及结论、调查完成日期 investigatedOn、调查处理意见 resolution）, closedAt}'),
 });
 
 export const result = defineWorker({
@@ -54,7 +57,7 @@ export const result = defineWorker({
         noticeId,
         window: { startDate: notice.windowStart, endDate: notice.windowEnd, endsAt: shanghaiIso(notice.endsAt), ...(days ? { days } : {}) },
         removedApplications: removed,
-        objections: objections.map((o) => ({ objectionId: o.id, receivedAt: o.receivedAt, applicationId: o.applicationId, outcome: o.outcome, closedAt: o.closedAt })),
+        objections: objections.map((o) => ({ objectionId: o.id, receivedAt: o.receivedAt, applicationId: o.applicationId, outcome: o.outcome, closedAt: o.closedAt, investigatedOn: o.investigatedOn, resolution: o.resolution })),
         closedAt: notice.closedAt,
       },
     };

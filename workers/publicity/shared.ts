@@ -3,7 +3,7 @@
  * registry's audit trail, bilingual zod messages, and how registry refusals become job failures.
  * Not a worker (workers/index.ts lists the five that are).
  */
-import { RegistryError, type Registry } from '../../src/registry/index.js';
+import { RegistryError } from '../../src/registry/index.js';
 import { NonRetryableError } from '../runtime.js';
 
 /** Published by pingpin.publicity.decide-objection, caught in the subprocess 公示期 [noticeId]. */
@@ -18,16 +18,10 @@ export const INVESTIGATIONS_DONE_TTL_MS = 60 * 60 * 1000;
 
 /**
  * The audit actor of a worker acting for one job or instance, e.g.
- * `pingpin.publicity.publish#2251799813685251`. The registry records it with every write, so a
- * redelivered job finds what it wrote the first time (a natural key where the registry has none).
+ * `pingpin.publicity.publish#2251799813685251`. The workers that create registry rows also use it
+ * as the rows' idempotency key, so a redelivered job gets back what it created the first time.
  */
 export const actorFor = (type: string, key: string): string => `${type}#${key}`;
-
-/** The actor of the registry entity's first audit entry (who created it), if any. */
-export async function creatorOf(registry: Registry, entityType: string, entityId: string): Promise<string | undefined> {
-  const [first] = await registry.audit.list({ entityType, entityId, limit: 1 });
-  return first?.actor;
-}
 
 /** zod `error` option: the variable is missing or of the wrong type (zh-CN / English). */
 export const typeError = (zh: string, en: string) => ({

@@ -9,6 +9,7 @@ import { initial } from './0001_initial.js';
 import { uploadsAndAppointments } from './0002_uploads_appointments.js';
 import { recognitionLevels } from './0003_recognition_levels.js';
 import { records } from './0004_records.js';
+import { noticeRecords } from './0005_notices.js';
 
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -16,6 +17,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0002_uploads_appointments': uploadsAndAppointments(),
     '0003_recognition_levels': recognitionLevels(dialect),
     '0004_records': records(),
+    '0005_notices': noticeRecords(dialect),
   };
 }
 

@@ -6,6 +6,13 @@
  * stored as `4401**********123X`), phone numbers too, and an entry with a clear ID number in any
  * other field is refused. The window itself (working days, 23:59:59 Asia/Shanghai) is computed by
  * the domain calendar; the registry stores it and checks that it is coherent.
+ *
+ * Repeatable writes (a job worker redelivered after a crash, a message delivered twice) are keyed:
+ * `notices.create` and `objections.file` take an optional caller-supplied `idempotencyKey` (e.g.
+ * `pingpin.publicity.publish#<processInstanceKey>`); a repeat with the same content returns the
+ * stored row with a `…-repeated` audit entry, a different content under the same key is a
+ * ConflictError naming the key and what differs. `objections.decide` is keyed by the objection
+ * itself (it is decided once), `notices.close` by the notice.
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
@@ -30,6 +37,18 @@ export const NOTICE_KINDS = [
   'chief-list',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/**
+ * The title of a notice created without one, by kind. Migration 0005 gave notices that predate
+ * titles the same wording (it keeps its own copy, as a shipped migration must).
+ */
+export const DEFAULT_NOTICE_TITLES: Readonly<Record<NoticeKind, string>> = {
+  plan: '评聘（认定）工作方案公示',
+  candidates: '参评人员基本情况和业绩材料公示',
+  proposed: '拟评聘人员名单公示',
+  results: '评审结果公示',
+  'chief-list': '首席技师入选名单公示',
+};
 export type NoticeStatus = 'draft' | 'published' | 'closed';
 
 export interface NoticeEntry {
@@ -43,6 +62,8 @@ export interface Notice {
   id: string;
   campaignId: string;
   kind: NoticeKind;
+  /** The title as published (公示标题); derived from the kind for notices made without one. */
+  title: string;
   windowStart: string;
   windowEnd: string;
   /** The instant the window closes (23:59:59 Asia/Shanghai of windowEnd), ISO UTC. */
@@ -53,6 +74,13 @@ export interface Notice {
   closedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The key the notice was created under, if any. */
+  idempotencyKey: string | null;
+}
+
+/** What `notices.close` returns: the closed notice and, read in the same transaction, its objections still pending. */
+export interface ClosedNotice extends Notice {
+  openObjections: number;
 }
 
 export type ObjectionOutcome = 'pending' | 'upheld' | 'rejected';
@@ -68,6 +96,10 @@ export interface Objection {
   resolution: string | null;
   closedAt: string | null;
   applicationId: string | null;
+  /** The date the investigation concluded (YYYY-MM-DD), recorded with the outcome; null while pending or when not given. */
+  investigatedOn: string | null;
+  /** The key the objection was filed under, if any. */
+  idempotencyKey: string | null;
 }
 
 const CLEAR_ID = /\d{17}[\dXx]/;
@@ -108,14 +140,23 @@ const entrySchema = z
 
 const id = v.entityId;
 
+/** A caller's key for a write done once: a job, a process instance, a message id. */
+const idempotencyKey = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+/** The title is public like the entries: a clear ID number in it is refused (entries mask theirs). */
+const title = v.text(200).refine((t) => !CLEAR_ID.test(t), 'looks like a clear ID number: a public title must not carry one');
+
 const CreateNoticeSchema = z
   .object({
     campaignId: id,
     kind: z.enum(NOTICE_KINDS, { error: `must be one of ${NOTICE_KINDS.join(', ')}` }),
+    /** Defaults to the kind's title (DEFAULT_NOTICE_TITLES). */
+    title: title.optional(),
     windowStart: v.date,
     windowEnd: v.date,
     endsAt: v.timestamp,
     entries: z.array(entrySchema).max(10_000, 'must have at most 10000 entries'),
+    idempotencyKey: idempotencyKey.optional(),
     by: v.actor,
   })
   .strict()
@@ -135,6 +176,7 @@ const FileObjectionSchema = z
     submitterContact: v.text(200),
     text: v.text(10_000),
     applicationId: id.optional(),
+    idempotencyKey: idempotencyKey.optional(),
     by: v.actor,
   })
   .strict();
@@ -148,9 +190,12 @@ const DecideSchema = z
     resolution: v.text(10_000),
     /** The application the objection turned out to concern, when the investigation found it. */
     applicationId: id.optional(),
+    /** The date the investigation concluded: not before the objection was received, not after today (Asia/Shanghai). */
+    investigatedOn: v.date.optional(),
     by: v.actor,
   })
   .strict();
+export type DecideObjectionInput = z.input<typeof DecideSchema>;
 
 function maskEntry(entry: Record<string, Json>): NoticeEntry {
   const out: Record<string, Json> = { ...entry };
@@ -164,6 +209,7 @@ function toNotice(r: Selectable<NoticeTable>): Notice {
     id: r.id,
     campaignId: r.campaign_id,
     kind: r.kind as NoticeKind,
+    title: r.title,
     windowStart: r.window_start,
     windowEnd: r.window_end,
     endsAt: r.ends_at,
@@ -173,6 +219,7 @@ function toNotice(r: Selectable<NoticeTable>): Notice {
     closedAt: r.closed_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    idempotencyKey: r.idempotency_key,
   };
 }
 
@@ -188,22 +235,42 @@ function toObjection(r: Selectable<ObjectionTable>): Objection {
     resolution: r.resolution,
     closedAt: r.closed_at,
     applicationId: r.application_id,
+    investigatedOn: r.investigated_on,
+    idempotencyKey: r.idempotency_key,
   };
+}
+
+/** The columns of `stored` that differ from `wanted` (what a keyed repeat must not change). */
+function differing<T extends object>(stored: T, wanted: T, columns: readonly (keyof T)[]): string[] {
+  return columns.filter((c) => stored[c] !== wanted[c]).map(String);
+}
+
+async function countPending(db: WriteContext['db'], noticeId: string): Promise<number> {
+  const row = await db
+    .selectFrom('objections')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('notice_id', '=', noticeId)
+    .where('outcome', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export class Notices {
   constructor(private readonly core: Core) {}
 
-  /** A draft notice; its entries are masked now, before anything is stored. */
+  /**
+   * A draft notice; its entries are masked now, before anything is stored. With an
+   * `idempotencyKey`, a repeat (same campaign, kind, title, window and entries) returns the notice
+   * made under that key, whatever its status now; anything else under the key is a ConflictError.
+   */
   async create(input: CreateNoticeInput): Promise<Notice> {
     const i = v.parse('notices.create', CreateNoticeSchema, input);
     return this.core.write(i.by, async (w) => {
-      const campaign = await w.db.selectFrom('campaigns').select('id').where('id', '=', i.campaignId).executeTakeFirst();
-      if (!campaign) throw new NotFoundError('campaign', i.campaignId);
       const row = {
         id: randomUUID(),
         campaign_id: i.campaignId,
         kind: i.kind,
+        title: i.title ?? DEFAULT_NOTICE_TITLES[i.kind],
         window_start: i.windowStart,
         window_end: i.windowEnd,
         ends_at: new Date(i.endsAt).toISOString(),
@@ -213,9 +280,33 @@ export class Notices {
         closed_at: null,
         created_at: w.at,
         updated_at: w.at,
+        idempotency_key: i.idempotencyKey ?? null,
       };
+      if (i.idempotencyKey !== undefined) {
+        // Looked up before anything else: a repeat is answered even if the campaign has moved on.
+        const prior = await w.db.selectFrom('notices').selectAll().where('idempotency_key', '=', i.idempotencyKey).executeTakeFirst();
+        if (prior) {
+          const differs = differing(prior, row, ['campaign_id', 'kind', 'title', 'window_start', 'window_end', 'ends_at', 'entries']);
+          if (differs.length > 0) {
+            throw new ConflictError(`notices.create: idempotency key ${i.idempotencyKey} was used for notice ${prior.id} (created ${prior.created_at}), which differs in ${differs.join(', ')}`);
+          }
+          await w.audit('notice.create-repeated', 'notice', prior.id, { idempotencyKey: i.idempotencyKey });
+          return toNotice(prior);
+        }
+      }
+      const campaign = await w.db.selectFrom('campaigns').select('id').where('id', '=', i.campaignId).executeTakeFirst();
+      if (!campaign) throw new NotFoundError('campaign', i.campaignId);
       await w.db.insertInto('notices').values(row).execute();
-      await w.audit('notice.created', 'notice', row.id, { campaignId: i.campaignId, kind: i.kind, windowStart: i.windowStart, windowEnd: i.windowEnd, endsAt: row.ends_at, entries: i.entries.length });
+      await w.audit('notice.created', 'notice', row.id, {
+        campaignId: i.campaignId,
+        kind: i.kind,
+        title: row.title,
+        windowStart: i.windowStart,
+        windowEnd: i.windowEnd,
+        endsAt: row.ends_at,
+        entries: i.entries.length,
+        idempotencyKey: i.idempotencyKey,
+      });
       return toNotice(row);
     });
   }
@@ -238,28 +329,43 @@ export class Notices {
     });
   }
 
-  /** Closes a published notice once its window has ended (the period must run in full). */
-  async close(input: z.input<typeof NoticeActionSchema>): Promise<Notice> {
+  /**
+   * Closes a published notice once its window has ended (the period must run in full) and reports,
+   * in the same transaction, how many of its objections are still under investigation
+   * (`openObjections`). Closing does not wait for them: the window's end is fixed (the period runs
+   * exactly), and closing is what stops new objections; since objections are filed only while the
+   * notice is published and writes are serialized, the count cannot grow afterwards — the caller
+   * waits for exactly these. Closing a closed notice again (a redelivered job) returns it with the
+   * count as it is now and an `notice.close-repeated` audit entry.
+   */
+  async close(input: z.input<typeof NoticeActionSchema>): Promise<ClosedNotice> {
     const i = v.parse('notices.close', NoticeActionSchema, input);
     return this.core.write(i.by, async (w) => {
       const current = await w.db.selectFrom('notices').selectAll().where('id', '=', i.id).executeTakeFirst();
       if (!current) throw new NotFoundError('notice', i.id);
+      if (current.status === 'closed') {
+        const openObjections = await countPending(w.db, i.id);
+        await w.audit('notice.close-repeated', 'notice', i.id, { pendingObjections: openObjections });
+        return { ...toNotice(current), openObjections };
+      }
       if (current.status !== 'published') throw new ConflictError(`notice ${i.id} is ${current.status}: only a published notice can be closed`);
       if (w.at <= current.ends_at) throw new ConflictError(`notice ${i.id}: the publicity period runs until ${current.ends_at}; it cannot close earlier`);
-      const pending = await w.db
-        .selectFrom('objections')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('notice_id', '=', i.id)
-        .where('outcome', '=', 'pending')
-        .executeTakeFirstOrThrow();
+      const openObjections = await countPending(w.db, i.id);
       const row = await w.db.updateTable('notices').set({ status: 'closed', closed_at: w.at, updated_at: w.at }).where('id', '=', i.id).returningAll().executeTakeFirstOrThrow();
-      await w.audit('notice.closed', 'notice', i.id, { pendingObjections: Number(pending.n) });
-      return toNotice(row);
+      await w.audit('notice.closed', 'notice', i.id, { pendingObjections: openObjections });
+      return { ...toNotice(row), openObjections };
     });
   }
 
   async get(noticeId: string): Promise<Notice | undefined> {
     const row = await this.core.db.selectFrom('notices').selectAll().where('id', '=', noticeId).executeTakeFirst();
+    return row && toNotice(row);
+  }
+
+  /** The notice created under `key`, if any (a worker looking for what its first delivery did). */
+  async byIdempotencyKey(key: string): Promise<Notice | undefined> {
+    const k = v.parse('notices.byIdempotencyKey', idempotencyKey, key);
+    const row = await this.core.db.selectFrom('notices').selectAll().where('idempotency_key', '=', k).executeTakeFirst();
     return row && toNotice(row);
   }
 
@@ -274,10 +380,27 @@ export class Notices {
 export class Objections {
   constructor(private readonly core: Core) {}
 
-  /** Files an objection against a published notice, while its window is open. */
+  /**
+   * Files an objection against a published notice, while its window is open. With an
+   * `idempotencyKey`, a repeat (same notice, contact, text and application) returns the objection
+   * filed under that key — even once the window has ended, since it was received in time —; anything
+   * else under the key is a ConflictError.
+   */
   async file(input: FileObjectionInput): Promise<Objection> {
     const i = v.parse('objections.file', FileObjectionSchema, input);
     return this.core.write(i.by, async (w) => {
+      if (i.idempotencyKey !== undefined) {
+        const prior = await w.db.selectFrom('objections').selectAll().where('idempotency_key', '=', i.idempotencyKey).executeTakeFirst();
+        if (prior) {
+          const wanted = { ...prior, notice_id: i.noticeId, submitter_contact: i.submitterContact, text: i.text, application_id: i.applicationId ?? null };
+          const differs = differing(prior, wanted, ['notice_id', 'submitter_contact', 'text', 'application_id']);
+          if (differs.length > 0) {
+            throw new ConflictError(`objections.file: idempotency key ${i.idempotencyKey} was used for objection ${prior.id} (received ${prior.received_at}), which differs in ${differs.join(', ')}`);
+          }
+          await w.audit('objection.file-repeated', 'objection', prior.id, { idempotencyKey: i.idempotencyKey });
+          return toObjection(prior);
+        }
+      }
       const notice = await w.db.selectFrom('notices').selectAll().where('id', '=', i.noticeId).executeTakeFirst();
       if (!notice) throw new NotFoundError('notice', i.noticeId);
       if (notice.status !== 'published') throw new ConflictError(`notice ${i.noticeId} is ${notice.status}: objections are received only while it is published`);
@@ -294,9 +417,11 @@ export class Objections {
         resolution: null,
         closed_at: null,
         application_id: i.applicationId ?? null,
+        investigated_on: null,
+        idempotency_key: i.idempotencyKey ?? null,
       };
       await w.db.insertInto('objections').values(row).execute();
-      await w.audit('objection.filed', 'objection', row.id, { noticeId: i.noticeId, applicationId: i.applicationId });
+      await w.audit('objection.filed', 'objection', row.id, { noticeId: i.noticeId, applicationId: i.applicationId, idempotencyKey: i.idempotencyKey });
       return toObjection(row);
     });
   }
@@ -313,12 +438,39 @@ export class Objections {
     });
   }
 
-  async decide(input: z.input<typeof DecideSchema>): Promise<Objection> {
+  /**
+   * Records the investigation's outcome. An objection is decided once: the same decision again (a
+   * redelivered job: same outcome, resolution, date and — when given — application) returns it with
+   * an `objection.decide-repeated` audit entry; another one is a ConflictError naming what differs.
+   */
+  async decide(input: DecideObjectionInput): Promise<Objection> {
     const i = v.parse('objections.decide', DecideSchema, input);
     return this.core.write(i.by, async (w) => {
-      const current = await w.db.selectFrom('objections').select(['outcome', 'investigator', 'notice_id', 'application_id']).where('id', '=', i.id).executeTakeFirst();
+      const current = await w.db.selectFrom('objections').selectAll().where('id', '=', i.id).executeTakeFirst();
       if (!current) throw new NotFoundError('objection', i.id);
-      if (current.outcome !== 'pending') throw new ConflictError(`objection ${i.id} is already closed (${current.outcome})`);
+      if (current.outcome !== 'pending') {
+        const differs = [
+          ...(current.outcome !== i.outcome ? ['outcome'] : []),
+          ...(current.resolution !== i.resolution ? ['resolution'] : []),
+          ...(current.investigated_on !== (i.investigatedOn ?? null) ? ['investigatedOn'] : []),
+          ...(i.applicationId !== undefined && current.application_id !== i.applicationId ? ['applicationId'] : []),
+        ];
+        if (differs.length > 0) {
+          throw new ConflictError(`objection ${i.id} is already closed (${current.outcome}) at ${current.closed_at}; this decision differs in ${differs.join(', ')}`);
+        }
+        await w.audit('objection.decide-repeated', 'objection', i.id, { outcome: i.outcome });
+        return toObjection(current);
+      }
+      if (i.investigatedOn !== undefined) {
+        // Dates are compared as China dates: the day the objection arrived and today, in Asia/Shanghai.
+        const receivedOn = v.chinaDate(new Date(current.received_at));
+        if (i.investigatedOn < receivedOn) {
+          throw new ValidationError('objections.decide', [{ field: 'investigatedOn', rule: `must not be before the objection was received (${receivedOn})` }]);
+        }
+        if (i.investigatedOn > w.today) {
+          throw new ValidationError('objections.decide', [{ field: 'investigatedOn', rule: `must not be in the future (today is ${w.today} in Asia/Shanghai)` }]);
+        }
+      }
       if (i.applicationId) await this.checkApplication('objections.decide', w.db, current.notice_id, i.applicationId);
       const row = await w.db
         .updateTable('objections')
@@ -328,11 +480,12 @@ export class Objections {
           closed_at: w.at,
           investigator: current.investigator ?? w.by,
           application_id: i.applicationId ?? current.application_id,
+          investigated_on: i.investigatedOn ?? null,
         })
         .where('id', '=', i.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await w.audit('objection.decided', 'objection', i.id, { outcome: i.outcome, applicationId: row.application_id });
+      await w.audit('objection.decided', 'objection', i.id, { outcome: i.outcome, applicationId: row.application_id, investigatedOn: i.investigatedOn });
       return toObjection(row);
     });
   }
@@ -349,6 +502,13 @@ export class Objections {
 
   async get(objectionId: string): Promise<Objection | undefined> {
     const row = await this.core.db.selectFrom('objections').selectAll().where('id', '=', objectionId).executeTakeFirst();
+    return row && toObjection(row);
+  }
+
+  /** The objection filed under `key`, if any. */
+  async byIdempotencyKey(key: string): Promise<Objection | undefined> {
+    const k = v.parse('objections.byIdempotencyKey', idempotencyKey, key);
+    const row = await this.core.db.selectFrom('objections').selectAll().where('idempotency_key', '=', k).executeTakeFirst();
     return row && toObjection(row);
   }
 
