@@ -14,6 +14,9 @@
  *
  *   npm run templates            writes the templates (and removes those of workers that are gone)
  *   npm run templates -- --check exits 1 when the committed templates differ from the workers
+ *
+ * Writing also brings the models' zeebe:modelerTemplateVersion up to date (npm run lint wants every
+ * job element to apply its template at the current version).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -210,6 +213,29 @@ export function writeTemplates(defs: readonly WorkerDefinition[], dir = TEMPLATE
   return { written, removed };
 }
 
+/**
+ * Brings the models' `zeebe:modelerTemplateVersion` up to the templates' versions (`versions`: job
+ * type → version), as Modeler's "update template" would: the templates only bind the job type and
+ * retries, which a version bump never changes, so the version attribute is all there is to update.
+ * Returns the files changed.
+ */
+export function syncModelTemplateVersions(bpmnDir: string, versions: ReadonlyMap<string, number>): string[] {
+  const changed: string[] = [];
+  for (const name of existsSync(bpmnDir) ? readdirSync(bpmnDir).filter((n) => n.endsWith('.bpmn')) : []) {
+    const path = join(bpmnDir, name);
+    const xml = readFileSync(path, 'utf8');
+    const updated = xml.replace(/zeebe:modelerTemplate="([^"]+)"(\s+)zeebe:modelerTemplateVersion="(\d+)"/g, (all, type: string, space: string) => {
+      const version = versions.get(type);
+      return version === undefined ? all : `zeebe:modelerTemplate="${type}"${space}zeebe:modelerTemplateVersion="${version}"`;
+    });
+    if (updated !== xml) {
+      writeFileSync(path, updated);
+      changed.push(name);
+    }
+  }
+  return changed;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { workers } = await import('../workers/index.js');
   if (argv.includes('--check')) {
@@ -219,6 +245,11 @@ async function main(argv: string[]): Promise<number> {
     return problems.length ? 1 : 0;
   }
   const { written, removed } = writeTemplates(workers);
+  const versions = new Map([...renderTemplates(workers)].map(([, content]) => {
+    const t = JSON.parse(content) as { id: string; version: number };
+    return [t.id, t.version] as const;
+  }));
+  for (const n of syncModelTemplateVersions(join(ROOT, 'bpmn'), versions)) process.stdout.write(`updated the element template versions in bpmn/${n}\n`);
   for (const n of written) process.stdout.write(`wrote .camunda/element-templates/${n}\n`);
   for (const n of removed) process.stdout.write(`removed .camunda/element-templates/${n}\n`);
   process.stdout.write(`${workers.length} element template(s); ${written.length} written, ${removed.length} removed\n`);

@@ -9,8 +9,8 @@
  */
 import { join, resolve } from 'node:path';
 import { workers } from '../workers/index.js';
-import { contractProcessIds, formatReport, lintModels } from './model-lint.js';
-import { ROOT } from './element-templates.js';
+import { contractProcessIds, formatReport, lintModels, templateVersionsIn } from './model-lint.js';
+import { ROOT, TEMPLATES_DIR } from './element-templates.js';
 
 const result = await lintModels({
   root: ROOT,
@@ -18,6 +18,7 @@ const result = await lintModels({
   formsDir: resolve(process.env.FORMS_DIR || join(ROOT, 'forms')),
   workerTypes: workers.map((w) => w.type),
   expectedProcesses: contractProcessIds(ROOT),
+  templateVersions: templateVersionsIn(TEMPLATES_DIR),
 });
 if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 else process.stdout.write(`${formatReport(result, { color: process.stdout.isTTY })}\n`);

@@ -52,6 +52,12 @@ export interface LintOptions {
    * written yet); once they all exist, an error. Without this list, always an error.
    */
   expectedProcesses?: Iterable<string>;
+  /**
+   * Job type → current element template version (.camunda/element-templates). When given, every
+   * element with such a job type must apply that template at that version, so Modeler shows the
+   * template's fields and no "update available" notice.
+   */
+  templateVersions?: ReadonlyMap<string, number>;
 }
 
 /** The process ids of the design contract: the `### \`<id>\`` headings of docs/procedures.md. */
@@ -217,6 +223,16 @@ export function formFields(schema: Record<string, unknown>): FormField[] {
 // ---------------------------------------------------------------------------------------------
 // the checks
 
+/** Job type → version of each element template in `dir` (.camunda/element-templates). */
+export function templateVersionsIn(dir: string): Map<string, number> {
+  const versions = new Map<string, number>();
+  for (const name of existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')) : []) {
+    const t = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { id?: unknown; version?: unknown };
+    if (typeof t.id === 'string' && typeof t.version === 'number') versions.set(t.id, t.version);
+  }
+  return versions;
+}
+
 export async function lintModels(options: LintOptions): Promise<LintResult> {
   const root = options.root;
   const bpmnDir = options.bpmnDir ?? join(root, 'bpmn');
@@ -340,6 +356,17 @@ export async function lintModels(options: LintOptions): Promise<LintResult> {
           if (type.startsWith('=')) report(file, 'error', 'pingpin/job-type', `${label(el)}: the job type must be static (${type}), so a worker and an element template can serve it`, id);
           else if (!JOB_TYPE.test(type)) report(file, 'error', 'pingpin/job-type', `${label(el)}: job type "${type}" must be pingpin.<area>.<action> (docs/procedures.md)`, id);
           else if (!workerTypes.has(type)) report(file, 'error', 'pingpin/job-worker', `${label(el)}: no worker in workers/index.ts serves job type "${type}"`, id);
+          const version = options.templateVersions?.get(type);
+          if (version !== undefined) {
+            // zeebe-bpmn-moddle's TemplateSupported: zeebe:modelerTemplate / zeebe:modelerTemplateVersion.
+            const applied = el.modelerTemplate as string | undefined;
+            const appliedVersion = Number(el.modelerTemplateVersion);
+            if (applied !== type) {
+              report(file, 'error', 'pingpin/element-template', `${label(el)}: apply the element template "${type}" (in Modeler: Template → Select; or npm run templates)`, id);
+            } else if (appliedVersion !== version) {
+              report(file, 'error', 'pingpin/element-template', `${label(el)}: uses version ${appliedVersion || '(none)'} of the element template "${type}", the current one is ${version} (npm run templates updates the models)`, id);
+            }
+          }
         }
 
         if (el.$instanceOf('bpmn:UserTask')) {

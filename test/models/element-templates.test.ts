@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { workers } from '../../workers/index.js';
 import { defineWorker } from '../../workers/runtime.js';
-import { checkTemplates, elementTemplate, renderTemplates, TEMPLATE_SCHEMA_URL, writeTemplates } from '../../scripts/element-templates.js';
+import { checkTemplates, elementTemplate, renderTemplates, syncModelTemplateVersions, TEMPLATE_SCHEMA_URL, writeTemplates } from '../../scripts/element-templates.js';
 
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve('@camunda/zeebe-element-templates-json-schema/resources/schema.json'), 'utf8')) as object;
@@ -77,5 +77,19 @@ describe('element templates', () => {
 
   it('are committed and up to date with workers/index.ts (npm run templates)', () => {
     expect(checkTemplates(workers)).toEqual([]);
+  });
+
+  it('npm run templates brings the models\' template versions up to date, leaving other templates alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pingpin-sync-'));
+    try {
+      const task = (type: string, v: number) => `<bpmn:serviceTask id="t-${v}" name="任务" zeebe:modelerTemplate="${type}" zeebe:modelerTemplateVersion="${v}">`;
+      writeFileSync(join(dir, 'a.bpmn'), `${task('pingpin.sample.record', 1)}\n${task('vendor.other', 4)}`);
+      writeFileSync(join(dir, 'b.bpmn'), task('pingpin.sample.record', 3));
+      expect(syncModelTemplateVersions(dir, new Map([['pingpin.sample.record', 3]]))).toEqual(['a.bpmn']);
+      expect(readFileSync(join(dir, 'a.bpmn'), 'utf8')).toBe(`${task('pingpin.sample.record', 3).replace('t-3', 't-1')}\n${task('vendor.other', 4)}`);
+      expect(syncModelTemplateVersions(dir, new Map([['pingpin.sample.record', 3]]))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

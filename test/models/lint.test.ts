@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workers } from '../../workers/index.js';
-import { contractProcessIds, formatReport, lintModels, type LintProblem, type LintResult } from '../../scripts/model-lint.js';
+import { contractProcessIds, formatReport, lintModels, templateVersionsIn, type LintProblem, type LintResult } from '../../scripts/model-lint.js';
 import { ROOT } from '../support/harness.js';
 
 const show = (problems: LintProblem[]) => formatReport({ problems, files: { bpmn: [], dmn: [], forms: [] }, missingModels: [] });
@@ -19,7 +19,7 @@ const show = (problems: LintProblem[]) => formatReport({ problems, files: { bpmn
 describe('models and forms in the repository', () => {
   let result: LintResult;
   beforeAll(async () => {
-    result = await lintModels({ root: ROOT, workerTypes: workers.map((w) => w.type), expectedProcesses: contractProcessIds(ROOT) });
+    result = await lintModels({ root: ROOT, workerTypes: workers.map((w) => w.type), expectedProcesses: contractProcessIds(ROOT), templateVersions: templateVersionsIn(join(ROOT, '.camunda', 'element-templates')) });
   }, 60_000);
 
   it('finds the models and the design contract', () => {
@@ -81,13 +81,13 @@ describe('the linter', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  async function lint(files: Record<string, string>, workerTypes = ['pingpin.sample.record']) {
+  async function lint(files: Record<string, string>, workerTypes = ['pingpin.sample.record'], templateVersions?: ReadonlyMap<string, number>) {
     const root = mkdtempSync(join(tmpdir(), 'pingpin-lint-'));
     dirs.push(root);
     mkdirSync(join(root, 'bpmn'));
     mkdirSync(join(root, 'forms'));
     for (const [name, content] of Object.entries(files)) writeFileSync(join(root, name), content);
-    const result = await lintModels({ root, workerTypes });
+    const result = await lintModels({ root, workerTypes, ...(templateVersions ? { templateVersions } : {}) });
     return result.problems.map((p) => `${p.file} ${p.severity} ${p.element ?? '-'} ${p.rule}: ${p.message}`);
   }
 
@@ -98,6 +98,19 @@ describe('the linter', () => {
   it('reports camunda-compat errors with the element id', async () => {
     const problems = await lint({ 'bpmn/sample-review.bpmn': DEFS(PROCESS(''), FULL_DI), 'forms/sample-review-form.form': FORM() });
     expect(problems).toContainEqual(expect.stringMatching(/^bpmn\/sample-review.bpmn error record camunda-compat\/implementation: Element of type <bpmn:ServiceTask> must have one extension element of type <zeebe:TaskDefinition>/));
+  });
+
+  it('wants each job element to apply its element template at the current version', async () => {
+    const versions = new Map([['pingpin.sample.record', 3]]);
+    const model = (attrs: string) => DEFS(PROCESS().replace('<bpmn:serviceTask id="record"', `<bpmn:serviceTask id="record" ${attrs}`), FULL_DI);
+    const form = FORM();
+    expect(await lint({ 'bpmn/sample-review.bpmn': model('zeebe:modelerTemplate="pingpin.sample.record" zeebe:modelerTemplateVersion="3"'), 'forms/sample-review-form.form': form }, undefined, versions)).toEqual([]);
+    expect(await lint({ 'bpmn/sample-review.bpmn': model(''), 'forms/sample-review-form.form': form }, undefined, versions)).toEqual([
+      expect.stringContaining('error record pingpin/element-template: ServiceTask record: apply the element template "pingpin.sample.record"'),
+    ]);
+    expect(await lint({ 'bpmn/sample-review.bpmn': model('zeebe:modelerTemplate="pingpin.sample.record" zeebe:modelerTemplateVersion="2"'), 'forms/sample-review-form.form': form }, undefined, versions)).toEqual([
+      expect.stringContaining('uses version 2 of the element template "pingpin.sample.record", the current one is 3 (npm run templates updates the models)'),
+    ]);
   });
 
   it('enforces the house rules on models', async () => {
