@@ -62,6 +62,16 @@ export interface RestOptions {
   baseUrl: string;
   /** Extra headers (e.g. a bearer token against a secured cluster). */
   headers?: () => Promise<Record<string, string>> | Record<string, string>;
+  /** Called with every request and its answer (tests record the demo's calls with it). */
+  onRequest?: (request: RestRequest, response: { status: number; body: unknown }) => void;
+}
+
+/** A request as the demo sends it: `path` without the query string, `query` its parameters. */
+export interface RestRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body?: unknown;
 }
 
 export class Rest {
@@ -77,6 +87,10 @@ export class Rest {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       // not JSON: keep the text
+    }
+    if (this.options.onRequest) {
+      const url = new URL(path, 'http://demo');
+      this.options.onRequest({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(body !== undefined ? { body } : {}) }, { status: res.status, body: parsed });
     }
     return { status: res.status, body: parsed };
   }
@@ -158,17 +172,36 @@ export class Clerk {
     return parseVariables(items.filter((v) => String(v.scopeKey) === String(processInstanceKey)));
   }
 
-  /** The variables the task sees (its scope and those above it): what Tasklist fills the form with. */
+  /**
+   * The variables the task sees (its scope and those above it): what Tasklist fills the form with.
+   * Camunda 8.8 answers this search with every scope's copy of a name (the task's own, a subprocess's,
+   * the process instance's; camunda/camunda#49162 added the deduplicated `effective-variables` only
+   * in 8.9), so the innermost copy is taken here: the one with the highest scope key, as a scope is
+   * created after the scopes around it and keys only grow within the instance's partition.
+   */
   async taskVariables(task: UserTask): Promise<Record<string, unknown>> {
-    const items = await this.rest.search<{ name: string; value: string }>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {});
-    return parseVariables(items);
+    const items = await this.rest.search<{ name: string; value: string; scopeKey: string }>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {});
+    const innermost = new Map<string, { name: string; value: string; scopeKey: string }>();
+    for (const v of items) {
+      const seen = innermost.get(v.name);
+      if (!seen || BigInt(v.scopeKey) > BigInt(seen.scopeKey)) innermost.set(v.name, v);
+    }
+    return parseVariables([...innermost.values()]);
   }
 
   async form(task: UserTask): Promise<Record<string, unknown> | undefined> {
-    const res = await this.rest.call('GET', `/v2/user-tasks/${task.userTaskKey}/form`);
-    if (res.status === 204 || res.status === 404) return undefined;
+    // 204: the task has no linked form. 404: the task is not (yet) on the cluster's read side, which
+    // this endpoint reads (eventually consistent in 8.8): look again for a while.
+    let res = await this.rest.call('GET', `/v2/user-tasks/${task.userTaskKey}/form`);
+    for (let i = 0; res.status === 404 && i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      res = await this.rest.call('GET', `/v2/user-tasks/${task.userTaskKey}/form`);
+    }
+    if (res.status === 204) return undefined;
     if (res.status !== 200) throw new DemoError(`读取用户任务 ${task.elementId} 的表单失败：HTTP ${res.status}`, `reading the form of user task ${task.elementId} failed: HTTP ${res.status}`);
-    return JSON.parse((res.body as { schema: string }).schema) as Record<string, unknown>;
+    // 8.8 sends the form's JSON as a string (the OpenAPI spec said object until camunda/camunda#47743): take either.
+    const schema = (res.body as { schema: string | Record<string, unknown> }).schema;
+    return (typeof schema === 'string' ? JSON.parse(schema) : schema) as Record<string, unknown>;
   }
 
   /**

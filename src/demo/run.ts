@@ -12,7 +12,7 @@ import pino from 'pino';
 import type { Config } from '../config.js';
 import { parseCertificateCode } from '../domain/certificate-code.js';
 import { start, type Running } from '../runtime.js';
-import { Clerk, DemoError, Rest } from './clerk.js';
+import { Clerk, DemoError, Rest, type RestOptions } from './clerk.js';
 import { type CampaignOutcome, type DemoClock, isoDate, runCampaign } from './scenarios.js';
 import { demoCampaigns, JURISDICTION_NAMES, LEVEL_NAMES, seedRegistry, type SeededCampaign } from './seed.js';
 import type { WorkerDefinition } from '../../workers/runtime.js';
@@ -36,6 +36,8 @@ export interface DemoOptions {
   startAt?: string;
   /** The job workers to run (default: every worker in workers/index.ts); tests wrap them. */
   workers?: WorkerDefinition[];
+  /** Sees every REST request of the clerks and the clock with its answer (tests check them against the 8.8 API). */
+  onRequest?: RestOptions['onRequest'];
 }
 
 export interface CertificateRow {
@@ -77,6 +79,9 @@ export interface DemoResult {
 }
 
 export const DEFAULT_START = '2026-04-15T09:00:00+08:00';
+
+/** Against a cluster: how long nothing must be open before the demo moves the clock (its searches read secondary storage, which lags the engine). */
+export const CLUSTER_SETTLE_MS = 3_000;
 
 /** The repository (or installed package) root: where bpmn/, forms/ and config/ are. */
 export function packageRoot(): string {
@@ -126,7 +131,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const clusterTime = { pinned: startAt };
   const running = await start(config, logger, { ...(cluster ? { clock: () => clusterTime.pinned } : { pinClockAt: startAt }), ...(options.workers ? { workers: options.workers } : {}) });
   try {
-    const rest = new Rest({ baseUrl: cluster ? config.clusterRestAddress! : running.url, headers: () => running.authHeaders() });
+    const rest = new Rest({ baseUrl: cluster ? config.clusterRestAddress! : running.url, headers: () => running.authHeaders(), ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
     const clock = await demoClock(running, rest, cluster, clusterTime);
     const clerk = new Clerk(rest, () => clock.now());
     const year = Number(isoDate(clock.now()).slice(0, 4));
@@ -144,7 +149,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       );
     }
 
-    const ctx = { clerk, clock, registry: running.registry, say, idleTimeoutMs: options.idleTimeoutMs ?? 30_000 };
+    const ctx = { clerk, clock, registry: running.registry, say, idleTimeoutMs: options.idleTimeoutMs ?? 30_000, settleMs: cluster ? CLUSTER_SETTLE_MS : 0 };
     const campaigns: CampaignOutcome[] = [];
     for (const s of seeded) campaigns.push(await runCampaign(ctx, s));
 

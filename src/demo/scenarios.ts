@@ -24,6 +24,12 @@ export interface DriverContext {
   say(zh: string, en: string): void;
   /** How long to wait for the next step before giving up (ms). */
   idleTimeoutMs: number;
+  /**
+   * How long the read side may lag behind the engine (ms; default 0, the embedded engine's reads are
+   * current). A cluster's searches read secondary storage: a task that follows the last step may not
+   * be listed yet, so the clock is moved only after nothing has been open for this long.
+   */
+  settleMs?: number;
 }
 
 export interface CampaignOutcome {
@@ -125,7 +131,7 @@ export async function runCampaign(ctx: DriverContext, seed: SeededCampaign): Pro
       say(`${actor.zh} ${task.name ?? task.elementId}${answer.zh ? `：${answer.zh}` : ''}`, `${actor.en} ${en}${answer.en ? `: ${answer.en}` : ''}`);
       progressed = true;
     }
-    if (!progressed && tasks.length === 0) progressed = await letPublicityRun(ctx, run, family, say);
+    if (!progressed && tasks.length === 0 && Date.now() - lastProgress >= (ctx.settleMs ?? 0)) progressed = await letPublicityRun(ctx, run, family, say);
     if (progressed) {
       lastProgress = Date.now();
       continue;
