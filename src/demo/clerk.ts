@@ -7,6 +7,7 @@
  * that the form would refuse stops the demo with the form's complaints.
  */
 import { formSubmission } from '../forms/submission.js';
+import { taskVariablesOf, type TaskVariableItem } from '../forms/task-variables.js';
 
 export interface UserTask {
   userTaskKey: string;
@@ -172,21 +173,9 @@ export class Clerk {
     return parseVariables(items.filter((v) => String(v.scopeKey) === String(processInstanceKey)));
   }
 
-  /**
-   * The variables the task sees (its scope and those above it): what Tasklist fills the form with.
-   * Camunda 8.8 answers this search with every scope's copy of a name (the task's own, a subprocess's,
-   * the process instance's; camunda/camunda#49162 added the deduplicated `effective-variables` only
-   * in 8.9), so the innermost copy is taken here: the one with the highest scope key, as a scope is
-   * created after the scopes around it and keys only grow within the instance's partition.
-   */
+  /** The variables the task sees, as Tasklist fills the form with them (src/forms/task-variables.ts). */
   async taskVariables(task: UserTask): Promise<Record<string, unknown>> {
-    const items = await this.rest.search<{ name: string; value: string; scopeKey: string }>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {});
-    const innermost = new Map<string, { name: string; value: string; scopeKey: string }>();
-    for (const v of items) {
-      const seen = innermost.get(v.name);
-      if (!seen || BigInt(v.scopeKey) > BigInt(seen.scopeKey)) innermost.set(v.name, v);
-    }
-    return parseVariables([...innermost.values()]);
+    return taskVariablesOf(await this.rest.search<TaskVariableItem>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {}));
   }
 
   async form(task: UserTask): Promise<Record<string, unknown> | undefined> {

@@ -404,17 +404,20 @@ const variable: Entity = {
 };
 
 /**
- * The variables visible at a user task (searched with EFFECTIVE_VARIABLES as source): its element
- * instance's own, then its flow scopes' up to the process instance's; the nearest scope wins a name.
+ * The variables visible at a user task (searched with TASK_SCOPE_VARIABLES as source): those of its
+ * element instance, of each flow scope up to the process instance, and of the process instance.
+ * As in Camunda 8.8, a name set in several of these scopes comes back once per scope (each item
+ * carries its `scopeKey`); the innermost copy is the one the task sees. Deduplicating is 8.9's
+ * `effective-variables/search` (camunda/camunda#49162), which 8.8 does not have.
  */
 const userTaskVariable: Entity = { ...variable, filters: { name: OPS }, sort: VARIABLE_SORT };
 
 /**
  * Parameters: the task's element instance key, its process instance key twice. The process
  * instance is also seeded as the outermost scope, so its variables are seen even if the flow
- * scope chain stops short of it.
+ * scope chain stops short of it; each scope counts once.
  */
-const EFFECTIVE_VARIABLES = `(
+const TASK_SCOPE_VARIABLES = `(
   WITH RECURSIVE scope(key, depth) AS (
     SELECT ?, 0
     UNION ALL
@@ -423,10 +426,7 @@ const EFFECTIVE_VARIABLES = `(
     SELECT e.flow_scope_key, scope.depth + 1 FROM element_instances e JOIN scope ON e.key = scope.key
     WHERE e.flow_scope_key IS NOT NULL AND e.process_instance_key = ? AND scope.depth < 1000
   )
-  SELECT * FROM (
-    SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.name ORDER BY scope.depth) AS nearness
-    FROM variables v JOIN scope ON v.scope_key = scope.key
-  ) WHERE nearness = 1
+  SELECT v.* FROM variables v WHERE v.scope_key IN (SELECT key FROM scope)
 ) t`;
 
 const incident: Entity = {
@@ -662,14 +662,14 @@ export class Queries {
     return result;
   }
 
-  /** POST /v2/user-tasks/{userTaskKey}/variables/search (8.8; effective variables of the task) */
+  /** POST /v2/user-tasks/{userTaskKey}/variables/search (8.8: every scope's copy of each name, see TASK_SCOPE_VARIABLES) */
   searchUserTaskVariables(userTaskKey: string, body: unknown, options: VariableSearchOptions = {}): SearchResult {
     const task = this.db
       .prepare(`SELECT element_instance_key AS scope, process_instance_key AS pi FROM user_tasks WHERE key = ?`)
       .get(parseKey('userTaskKey', userTaskKey)) as { scope: number; pi: number } | undefined;
     if (!task) throw notFound(userTask.name, userTaskKey);
     return this.userTaskVariables.search(body, {
-      source: { sql: EFFECTIVE_VARIABLES, params: [task.scope, task.pi, task.pi] },
+      source: { sql: TASK_SCOPE_VARIABLES, params: [task.scope, task.pi, task.pi] },
       truncateValues: options.truncateValues,
     });
   }

@@ -363,6 +363,31 @@ describe('user tasks', () => {
     expect(twice.status).toBe(409);
   });
 
+  it('lists a task variable once per scope, as 8.8 does (no effective-variables deduplication)', async () => {
+    const model = bpmn('scoped-review', [
+      { id: 'start', kind: 'start' },
+      { id: 'review', kind: 'user', name: '复核', ext: `<zeebe:userTask />${io([['="任务内"', 'stage'], ['=1', 'round']])}` },
+      { id: 'end', kind: 'end' },
+    ], [{ id: 'f1', from: 'start', to: 'review' }, { id: 'f2', from: 'review', to: 'end' }]);
+    await deploy('scoped-review.bpmn', model);
+    const pi = await h.client.createProcessInstance({ processDefinitionId: 'scoped-review', variables: { stage: '流程级', creditCode: 'c' } });
+    const [task] = await eventually(async () => {
+      const found = await userTasks({ processInstanceKey: pi.processInstanceKey });
+      if (!found.length) throw new Error('no task yet');
+      return found;
+    });
+    const res = await h.http('POST', `/v2/user-tasks/${task!.userTaskKey}/variables/search?truncateValues=false`, { page: { limit: 100 } });
+    expect(res.status).toBe(200);
+    const items = res.body.items as Array<{ name: string; value: string; scopeKey: string }>;
+    const stage = items.filter((v) => v.name === 'stage').map((v) => [v.scopeKey === pi.processInstanceKey ? 'process' : 'task', JSON.parse(v.value)]);
+    expect(stage.sort()).toEqual([['process', '流程级'], ['task', '任务内']]);
+    expect(items.filter((v) => v.name === 'creditCode')).toHaveLength(1);
+    expect(res.body.page.totalItems).toBe(items.length);
+    // What Tasklist shows: the innermost copy.
+    const { taskVariablesOf } = await import('../../src/forms/task-variables.js');
+    expect(taskVariablesOf(items)).toEqual({ stage: '任务内', round: 1, creditCode: 'c' });
+  });
+
   it('raises FORM_NOT_FOUND when the linked form is not deployed, and continues once it is', async () => {
     const xml = reviewModel.replaceAll('review-form', 'late-form').replaceAll('review-process', 'late-review');
     await deploy('late-review.bpmn', xml);

@@ -33,10 +33,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h?.stop());
 
-async function taskVariables(task: UserTask): Promise<Record<string, unknown>> {
-  const res = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, { filter: {}, page: { limit: 1000 } });
-  return Object.fromEntries((res.body.items as Array<{ name: string; value: string }>).map((v) => [v.name, JSON.parse(v.value)]));
-}
+const taskVariables = (task: UserTask): Promise<Record<string, unknown>> => h.taskVariables(task);
 
 /** A 技师 recognition plan of a major contributor's unit (001 附件2 三(三)1). */
 const plan = (over: { frontlineSkilledWorkers?: number; performanceWeightPercent?: number } = {}) => ({

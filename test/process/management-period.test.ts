@@ -326,8 +326,7 @@ describe('management-period', () => {
     await assess(pi, ent.creditCode, 'final-assessment', 'unqualified', period.finalAssessmentDueOn);
 
     const propose = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'propose-revocation', candidateGroup: hr(ent.creditCode) });
-    const seen = await h.http('POST', `/v2/user-tasks/${propose.userTaskKey}/variables/search?truncateValues=false`, { filter: {}, page: { limit: 1000 } });
-    const taskVars = Object.fromEntries((seen.body.items as Array<{ name: string; value: string }>).map((v) => [v.name, JSON.parse(v.value)]));
+    const taskVars = await h.taskVariables(propose);
     expect(taskVars.revocationTrigger).toEqual({ source: 'final-assessment', assessmentResult: 'unqualified', assessmentComment: '未完成岗位职责任务，考核不合格。' });
     await h.completeUserTask(propose, {
       revocationGround: 'unqualified-assessment',

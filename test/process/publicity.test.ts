@@ -103,11 +103,7 @@ const dismissed = {
   resolution: '经核查劳动合同和考核档案，反映问题与事实不符，异议不成立，维持公示名单。',
 };
 
-async function userTaskVariables(h: ProcessHarness, task: UserTask): Promise<Record<string, unknown>> {
-  const res = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, { page: { limit: 1000 } });
-  const items = (res.body as { items: Array<{ name: string; value: string }> }).items;
-  return Object.fromEntries(items.map((v) => [v.name, JSON.parse(v.value) as unknown]));
-}
+const userTaskVariables = (h: ProcessHarness, task: UserTask): Promise<Record<string, unknown>> => h.taskVariables(task);
 
 async function openTasks(h: ProcessHarness, pi: string, group: string, count: number): Promise<UserTask[]> {
   const deadline = Date.now() + 10_000;

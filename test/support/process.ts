@@ -29,6 +29,7 @@ import type { Enterprise, Registry } from '../../src/registry/index.js';
 import { workers as allWorkers } from '../../workers/index.js';
 import type { WorkerDefinition } from '../../workers/runtime.js';
 import type { WorkerServices } from '../../workers/services.js';
+import { taskVariablesOf, type TaskVariableItem } from '../../src/forms/task-variables.js';
 import { formSubmission } from './forms.js';
 import { ROOT, startHarness, type Harness } from './harness.js';
 
@@ -359,7 +360,7 @@ export async function startProcessHarness(options: ProcessHarnessOptions = {}): 
       const schema = await formOf(task);
       let vars = submitted;
       if (schema) {
-        const taskVars = parseVariables(await search<{ name: string; value: string }>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {}));
+        const taskVars = taskVariablesOf(await search<TaskVariableItem>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {}));
         const result = formSubmission(schema, submitted, taskVars, () => engine.clock.now());
         if (result.issues.length) {
           throw new Error(`user task ${task.elementId}: form ${String(schema.id)} would not submit this:\n  ${result.issues.join('\n  ')}`);
@@ -440,7 +441,7 @@ export async function startProcessHarness(options: ProcessHarnessOptions = {}): 
     },
     async taskVariables(task) {
       const res = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, { filter: {}, page: { limit: 1000 } });
-      return Object.fromEntries((res.body.items as Array<{ name: string; value: string }>).map((v) => [v.name, JSON.parse(v.value) as unknown]));
+      return taskVariablesOf(res.body.items as TaskVariableItem[]);
     },
     seed: {
       async enterprise(o = {}) {

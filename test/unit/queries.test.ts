@@ -705,15 +705,17 @@ describe('user task variables', () => {
     variable({ key: K + 56, name: 'a', value: '"elsewhere"', scope_key: K + 99, process_instance_key: K + 99 });
   });
 
-  it('sees the nearest scope of each name', () => {
+  it('lists every scope copy of a name on the task path, as 8.8 does (deduplicating is the effective-variables search of 8.9)', () => {
     const r = q.searchUserTaskVariables(String(K + 20), {});
     conforms(r, c88.queryVariablesByUserTaskResponseBodySchema, c88.variableSchema);
     expect(r.items.map((v) => [v.name, v.value, Number(v.scopeKey) - K])).toEqual([
       ['a', '"process"', 10],
+      ['b', '"process"', 10],
+      ['c', '"process"', 10],
       ['b', '"sub"', 31],
       ['c', '"task"', 32],
     ]);
-    expect(r.page.totalItems).toBe(3);
+    expect(r.page.totalItems).toBe(5);
     expect(r.items[0]).toEqual({
       variableKey: String(K + 50),
       name: 'a',
@@ -739,8 +741,8 @@ describe('user task variables', () => {
 
   it('filters, sorts and pages', () => {
     const search = (body: unknown) => q.searchUserTaskVariables(String(K + 20), body);
-    expect(keys(search({ filter: { name: { $in: ['b', 'c'] } } }), 'name')).toEqual(['b', 'c']);
-    expect(keys(search({ sort: [{ field: 'value', order: 'DESC' }] }), 'name')).toEqual(['c', 'b', 'a']);
+    expect(keys(search({ filter: { name: { $in: ['b', 'c'] } } }), 'name')).toEqual(['b', 'c', 'b', 'c']);
+    expect(keys(search({ sort: [{ field: 'value', order: 'DESC' }, { field: 'name', order: 'ASC' }] }), 'value')).toEqual(['"task"', '"sub"', '"process"', '"process"', '"process"']);
     expect(keys(search({ page: { limit: 2 } }), 'name')).toEqual(['a', 'b']);
     checkPaging(search, 'variableKey', [{ field: 'name', order: 'DESC' }], 2);
     rejects(() => search({ filter: { value: '1' } }), 'INVALID_ARGUMENT', 'filter.value: is not a known field');
