@@ -217,7 +217,14 @@ export class Clerk {
     return variables;
   }
 
-  async publish(name: string, correlationKey: string, variables: Record<string, unknown>, timeToLiveMs?: number): Promise<void> {
-    await this.rest.ok('POST', '/v2/messages/publication', { name, correlationKey, variables, ...(timeToLiveMs !== undefined ? { timeToLive: timeToLiveMs } : {}) });
+  /** `messageId`: the sender's own reference, so the engine refuses a second publication of it (409) while the first is buffered. */
+  async publish(name: string, correlationKey: string, variables: Record<string, unknown>, options: { timeToLiveMs?: number; messageId?: string } = {}): Promise<void> {
+    await this.rest.ok('POST', '/v2/messages/publication', {
+      name,
+      correlationKey,
+      variables,
+      ...(options.timeToLiveMs !== undefined ? { timeToLive: options.timeToLiveMs } : {}),
+      ...(options.messageId !== undefined ? { messageId: options.messageId } : {}),
+    });
   }
 }

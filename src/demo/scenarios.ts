@@ -258,7 +258,8 @@ async function raiseObjection(ctx: DriverContext, run: Run, noticeId: string, ki
   const target = run.seed.applications.find((a) => a.role === 'objection');
   if (!target || kind !== 'results') return false;
   const objection = { submitter: '本企业职工（实名）', contact: '13800138000', text: `${target.name}申报的技术革新项目据称为班组集体成果，请核实其个人贡献。`, applicationId: target.applicationId };
-  await ctx.clerk.publish('publicity-objection', noticeId, { objection });
+  // The channel's submission number as messageId (docs/procedures.md): a double submission is refused.
+  await ctx.clerk.publish('publicity-objection', noticeId, { objection }, { messageId: `objection-${noticeId}-${target.applicationId}` });
   say(`公示期内收到针对 ${target.name} 的异议：${objection.text}`, `an objection against ${target.name} arrives during the publicity (notice ${noticeId})`);
   run.events.push(`objection:${target.applicationId}:rejected`);
   return true;
@@ -270,7 +271,7 @@ async function beforeTask(ctx: DriverContext, run: Run, task: UserTask, say: (zh
   if (!fraud || run.fraudReported || task.elementId !== 'confirm-list') return;
   run.fraudReported = true;
   const report = { applicationId: fraud.applicationId, text: `${fraud.name}提交的高级技师岗位聘任证明系伪造。`, reporter: '实名举报人' };
-  await ctx.clerk.publish('fraud-reported', run.seed.campaignId, { report });
+  await ctx.clerk.publish('fraud-reported', run.seed.campaignId, { report }, { messageId: `fraud-${run.seed.campaignId}-${report.applicationId}` });
   say(`收到实名举报：${report.text}`, `a fraud report against ${fraud.name} reaches the province (message fraud-reported, key ${run.seed.campaignId})`);
 }
 
