@@ -7,20 +7,9 @@
  * that the form would refuse stops the demo with the form's complaints.
  */
 import { formSubmission } from '../forms/submission.js';
-import { taskVariablesOf, type TaskVariableItem } from '../forms/task-variables.js';
+import { taskVariablesOf, type TaskVariableItem, type UserTask } from '../forms/tasklist.js';
 
-export interface UserTask {
-  userTaskKey: string;
-  elementId: string;
-  name?: string;
-  processInstanceKey: string;
-  processDefinitionId: string;
-  candidateGroups?: string[];
-  candidateUsers?: string[];
-  assignee?: string;
-  state: string;
-  [key: string]: unknown;
-}
+export type { UserTask };
 
 export interface Incident {
   incidentKey: string;
@@ -173,7 +162,7 @@ export class Clerk {
     return parseVariables(items.filter((v) => String(v.scopeKey) === String(processInstanceKey)));
   }
 
-  /** The variables the task sees, as Tasklist fills the form with them (src/forms/task-variables.ts). */
+  /** The variables the task sees, as Tasklist fills the form with them (src/forms/tasklist.ts). */
   async taskVariables(task: UserTask): Promise<Record<string, unknown>> {
     return taskVariablesOf(await this.rest.search<TaskVariableItem>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {}));
   }

@@ -384,7 +384,7 @@ describe('user tasks', () => {
     expect(items.filter((v) => v.name === 'creditCode')).toHaveLength(1);
     expect(res.body.page.totalItems).toBe(items.length);
     // What Tasklist shows: the innermost copy.
-    const { taskVariablesOf } = await import('../../src/forms/task-variables.js');
+    const { taskVariablesOf } = await import('../../src/forms/tasklist.js');
     expect(taskVariablesOf(items)).toEqual({ stage: '任务内', round: 1, creditCode: 'c' });
   });
 

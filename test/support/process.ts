@@ -29,7 +29,7 @@ import type { Enterprise, Registry } from '../../src/registry/index.js';
 import { workers as allWorkers } from '../../workers/index.js';
 import type { WorkerDefinition } from '../../workers/runtime.js';
 import type { WorkerServices } from '../../workers/services.js';
-import { taskVariablesOf, type TaskVariableItem } from '../../src/forms/task-variables.js';
+import { taskVariablesOf, type TaskVariableItem, type UserTask } from '../../src/forms/tasklist.js';
 import { formSubmission } from './forms.js';
 import { ROOT, startHarness, type Harness } from './harness.js';
 
@@ -47,19 +47,7 @@ export interface ProcessHarnessOptions {
   logLevel?: string;
 }
 
-export interface UserTask {
-  userTaskKey: string;
-  elementId: string;
-  name?: string;
-  processInstanceKey: string;
-  processDefinitionId: string;
-  candidateGroups?: string[];
-  candidateUsers?: string[];
-  assignee?: string;
-  formKey?: string;
-  state: string;
-  [key: string]: unknown;
-}
+export type { UserTask };
 
 export interface Incident {
   incidentKey: string;
