@@ -176,7 +176,8 @@ export interface EligibilityResult {
   facts: Facts;
 }
 
-const decisionResultSchema = z.object({
+/** What every eligibility decision returns (docs/eligibility.md). */
+export const decisionResultSchema = z.object({
   eligible: z.boolean(),
   route: z.enum(['standard', 'direct', 'exceptional']).nullable(),
   basis: z.array(z.string()),

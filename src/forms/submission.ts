@@ -42,7 +42,6 @@ export interface FormSubmission {
 }
 
 const DISPLAY_ONLY = new Set(['text', 'html', 'image', 'spacer', 'separator', 'button', 'iframe', 'table', 'documentPreview']);
-const CONTAINERS = new Set(['group', 'dynamiclist']);
 const EMAIL = /^[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const PHONE = /^\+?\d[\d\s()-]{4,}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -12,7 +12,6 @@
  * - redelivery: the campaign and fraud workers run twice with the same job give the same result
  *   and record nothing twice.
  */
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Enterprise } from '../../src/registry/index.js';
 import { campaignArchiveWorker } from '../../workers/campaign/archive.js';
@@ -22,7 +21,7 @@ import { campaignRegisterCandidatesWorker } from '../../workers/campaign/registe
 import { campaignSelectWorker } from '../../workers/campaign/select.js';
 import { fraudBanWorker } from '../../workers/fraud/ban.js';
 import { NonRetryableError, type JobContext, type WorkerDefinition } from '../../workers/runtime.js';
-import { startProcessHarness, type ProcessHarness, type UserTask } from '../support/process.js';
+import { startProcessHarness, type ProcessHarness, type UserTask, jobContext } from '../support/process.js';
 
 const PINNED = '2026-09-01T09:00:00+08:00';
 const OCC = '6-18-01-01';
@@ -352,15 +351,6 @@ describe('appraisal-national', () => {
   }, 60_000);
 });
 
-const jobContext = (over: Partial<JobContext> = {}): JobContext => ({
-  jobKey: '2251799813685301',
-  processInstanceKey: '2251799813685249',
-  elementId: 'test',
-  retries: 3,
-  customHeaders: {},
-  log: pino({ level: 'silent' }),
-  ...over,
-});
 
 /** Runs a worker's handler as the runtime does: input parsed by its schema, then the handler. */
 async function run(def: WorkerDefinition, variables: Record<string, unknown>, job: JobContext): Promise<Record<string, unknown>> {

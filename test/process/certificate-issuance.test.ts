@@ -10,16 +10,15 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { parseCertificateCode } from '../../src/domain/certificate-code.js';
 import { issue } from '../../workers/certificate/issue.js';
 import { recordAppointment } from '../../workers/certificate/record-appointment.js';
 import { upload } from '../../workers/certificate/upload.js';
-import type { JobContext, WorkerDefinition } from '../../workers/runtime.js';
+import type { WorkerDefinition } from '../../workers/runtime.js';
 import { ROOT } from '../support/harness.js';
-import { startProcessHarness, type ProcessHarness } from '../support/process.js';
+import { startProcessHarness, type ProcessHarness, jobContext } from '../support/process.js';
 
 const WORKERS: WorkerDefinition[] = [issue, upload, recordAppointment];
 const PINNED = '2026-11-02T10:00:00+08:00';
@@ -95,15 +94,6 @@ async function appoint(h: ProcessHarness, a: Appointee): Promise<Record<string, 
   return h.waitForCompletion(a.pi);
 }
 
-const jobContext = (over: Partial<JobContext> = {}): JobContext => ({
-  jobKey: '2251799813685301',
-  processInstanceKey: '2251799813685249',
-  elementId: 'test',
-  retries: 3,
-  customHeaders: {},
-  log: pino({ level: 'silent' }),
-  ...over,
-});
 
 /** The national certificate query system, as far as pingpin sees it. */
 function nationalSystem() {

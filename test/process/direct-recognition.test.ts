@@ -23,7 +23,7 @@ import { recognitionCheckPlanWorker } from '../../workers/recognition/check-plan
 import { recognitionRecordWorker } from '../../workers/recognition/record.js';
 import { recognitionReportWorker } from '../../workers/recognition/report.js';
 import { describeIssues, type JobContext } from '../../workers/runtime.js';
-import { startProcessHarness, type ProcessHarness, type UserTask } from '../support/process.js';
+import { startProcessHarness, type ProcessHarness, type UserTask, jobContext } from '../support/process.js';
 
 const PINNED = '2026-09-01T09:00:00+08:00';
 
@@ -104,8 +104,7 @@ const APPOINTMENT = {
   },
 };
 
-const jobContext = (over: Partial<JobContext> = {}): JobContext =>
-  ({ jobKey: '2251799813699001', processInstanceKey: '2251799813699000', elementId: 'report', retries: 3, customHeaders: {}, log: { info() {}, warn() {}, error() {}, debug() {} }, ...over }) as unknown as JobContext;
+const recognitionJob = (over: Partial<JobContext> = {}): JobContext => jobContext({ jobKey: '2251799813699001', processInstanceKey: '2251799813699000', elementId: 'report', ...over });
 
 describe('direct-recognition', () => {
   it('a plan below the unit conditions comes back with the reasons; corrected, it goes to the plan publicity', async () => {
@@ -283,7 +282,7 @@ describe('direct-recognition', () => {
     // A redelivered report job reads the report back instead of sending a second one.
     const input = recognitionReportWorker.input.parse(vars);
     await h.advanceClock(new Date(h.now().getTime() + 3 * 86_400_000).toISOString());
-    const again = (await recognitionReportWorker.handler(input, jobContext(), h.services)) as { recognitionReport: Record<string, unknown> };
+    const again = (await recognitionReportWorker.handler(input, recognitionJob(), h.services)) as { recognitionReport: Record<string, unknown> };
     expect(again.recognitionReport).toEqual({ ...(vars.recognitionReport as object), alreadyReported: true });
     // Read back, not written again: one report in the audit trail.
     expect((await h.registry.audit.list({ entityType: 'campaign', entityId: round.id })).filter((a) => a.action.startsWith('skills-center-report')).map((a) => a.action)).toEqual([
@@ -322,7 +321,7 @@ describe('direct-recognition', () => {
     expect(objections).toMatchObject([{ outcome: 'upheld', applicationId: null, investigatedOn }]);
     // A plan notice lists nobody: naming a person to remove is refused, naming the variable.
     const decision = { noticeId: notice.id, objectionId: objections[0]!.id, upheld: true, affectedApplicationId: 'A-1', resolution: '经核实，异议成立，退回修改后重新公示。', investigatedOn };
-    await expect(publicityDecideObjection.handler(decision, jobContext({ elementId: 'decide-objection' }), h.services)).rejects.toThrow(
+    await expect(publicityDecideObjection.handler(decision, recognitionJob({ elementId: 'decide-objection' }), h.services)).rejects.toThrow(
       /affectedApplicationId 应为空，实为 A-1 \/ affectedApplicationId must be empty for plan notice/,
     );
     await h.advanceClock(new Date(new Date(notice.endsAt).getTime() + 60_000).toISOString());
@@ -373,7 +372,7 @@ describe('direct-recognition', () => {
         campaign: { id: 'DR', levels: ['2', '1'] },
         recognitionPlan: { methods: ['performance'] },
       }),
-      jobContext(),
+      recognitionJob(),
       h.services,
     )) as { recognitionCheck: { eligible: boolean; reasons: string[] } };
     expect(check.recognitionCheck).toMatchObject({ eligible: false, reasons: ['SC-DR：本轮直接认定登记的等级为 技师（2）、高级技师（1），方案的认定等级高级工（3）不在其中'] });
@@ -472,7 +471,7 @@ describe('direct-recognition: people out of the round, and what the plan form sh
     // Nobody left to report (a round whose every certificate holder left): nothing recorded, no incident.
     const none = (await recognitionReportWorker.handler(
       recognitionReportWorker.input.parse({ ...vars, campaign: { id: `${round.id}-none` }, certificates: [{ applicationId: zhao.id, certificateCode: zhaoCode }] }),
-      jobContext(),
+      recognitionJob(),
       h.services,
     )) as { recognitionReport: Record<string, unknown> };
     expect(none.recognitionReport).toMatchObject({ reported: false, records: [], skipped: [{ applicationId: zhao.id }] });

@@ -18,14 +18,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInShanghai } from '../../src/domain/validators.js';
-import pino from 'pino';
 import { managementRecordAssessmentWorker } from '../../workers/management/record-assessment.js';
 import { managementRecordEventWorker } from '../../workers/management/record-event.js';
 import { periodDates } from '../../workers/management/shared.js';
 import { managementStartWorker } from '../../workers/management/start.js';
 import { managementStopBenefitsWorker } from '../../workers/management/stop-benefits.js';
 import { describeIssues, NonRetryableError } from '../../workers/runtime.js';
-import { SEED_BY, startProcessHarness, type ProcessHarness } from '../support/process.js';
+import { SEED_BY, startProcessHarness, type ProcessHarness, jobContext } from '../support/process.js';
 
 let h: ProcessHarness;
 
@@ -266,7 +265,7 @@ describe('management-period', () => {
 
     // Every job delivered again (a worker that crashed before completing): the registry finds the
     // rows it wrote and writes nothing twice.
-    const job = { jobKey: '1', processInstanceKey: pi, elementId: 'redelivered', retries: 3, customHeaders: {}, log: pino({ level: 'silent' }) };
+    const job = jobContext({ jobKey: '1', processInstanceKey: pi, elementId: 'redelivered' });
     const holder = { applicationId: app.id, name: app.applicant.name };
     const start = await managementStartWorker.handler(
       { certificateCode: cert.code, holder, enterprise: { creditCode: record.creditCode, divisionCode: '510104' }, approvedOn: record.approvedOn, recommendedBy: 'city' },
@@ -295,7 +294,7 @@ describe('management-period', () => {
   it('files an assessment once when its job is delivered again', async () => {
     const { app, cert, pi, period } = await startPeriod('city');
     await h.waitForElement({ processInstanceKey: pi, elementId: 'wait-anniversary' });
-    const job = { jobKey: '2', processInstanceKey: pi, elementId: 'redelivered', retries: 3, customHeaders: {}, log: pino({ level: 'silent' }) };
+    const job = jobContext({ jobKey: '2', processInstanceKey: pi, elementId: 'redelivered' });
     const input = {
       certificateCode: cert.code,
       holder: { applicationId: app.id },
@@ -393,7 +392,7 @@ describe('management-period', () => {
     await h.harness.http('POST', `/v2/process-instances/${pi}/cancellation`, {});
 
     // A caller that bypasses the schema meets the same refusal from the registry's certificate.
-    const job = { jobKey: '3', processInstanceKey: pi, elementId: 'start-period', retries: 3, customHeaders: {}, log: pino({ level: 'silent' }) };
+    const job = jobContext({ jobKey: '3', processInstanceKey: pi, elementId: 'start-period' });
     const direct = await failure(() => managementStartWorker.handler({ ...variables, recommendedBy: 'city' as const }, job, h.services));
     expect(direct).toBeInstanceOf(NonRetryableError);
     expect(direct.message).toContain('三年管理期只适用于首席技师、特级技师（001 四(八)、附件4 第一条）');

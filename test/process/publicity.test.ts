@@ -7,7 +7,6 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Enterprise } from '../../src/registry/index.js';
 import { close } from '../../workers/publicity/close.js';
@@ -15,9 +14,8 @@ import { decideObjection } from '../../workers/publicity/decide-objection.js';
 import { publish } from '../../workers/publicity/publish.js';
 import { recordObjection } from '../../workers/publicity/record-objection.js';
 import { result } from '../../workers/publicity/result.js';
-import type { JobContext } from '../../workers/runtime.js';
 import { ROOT } from '../support/harness.js';
-import { startProcessHarness, type ProcessHarness, type UserTask } from '../support/process.js';
+import { startProcessHarness, type ProcessHarness, type UserTask, jobContext } from '../support/process.js';
 
 const WORKERS = [publish, close, recordObjection, decideObjection, result];
 /** Monday 2026-09-28, 09:00 in Beijing: the National Day holidays (10-01…10-07) fall in the window. */
@@ -116,15 +114,6 @@ async function openTasks(h: ProcessHarness, pi: string, group: string, count: nu
   }
 }
 
-const jobContext = (over: Partial<JobContext> = {}): JobContext => ({
-  jobKey: '2251799813685301',
-  processInstanceKey: '2251799813685249',
-  elementId: 'test',
-  retries: 3,
-  customHeaders: {},
-  log: pino({ level: 'silent' }),
-  ...over,
-});
 
 describe('publicity', () => {
   it('runs the window over National Day 2026 exactly and ends no earlier than 2026-10-09 23:59:59+08:00', async () => {

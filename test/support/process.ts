@@ -23,11 +23,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import type { Config } from '../../src/config.js';
 import { creditCodeCheckChar, idNumberCheckChar } from '../../src/domain/validators.js';
 import type { Enterprise, Registry } from '../../src/registry/index.js';
 import { workers as allWorkers } from '../../workers/index.js';
-import type { WorkerDefinition } from '../../workers/runtime.js';
+import type { JobContext, WorkerDefinition } from '../../workers/runtime.js';
 import type { WorkerServices } from '../../workers/services.js';
 import { taskVariablesOf, type TaskVariableItem, type UserTask } from '../../src/forms/tasklist.js';
 import { formSubmission } from './forms.js';
@@ -188,6 +189,17 @@ export interface ProcessHarness {
 }
 
 export const SEED_BY = 'test:seed';
+
+/** The job a worker's handler gets, for calling it directly (redelivery, bad input). */
+export const jobContext = (over: Partial<JobContext> = {}): JobContext => ({
+  jobKey: '2251799813685301',
+  processInstanceKey: '2251799813685249',
+  elementId: 'test',
+  retries: 3,
+  customHeaders: {},
+  log: pino({ level: 'silent' }),
+  ...over,
+});
 
 const JURISDICTION_OF_PROVINCE: Record<string, Jurisdiction> = { '44': 'guangdong', '35': 'fujian', '51': 'sichuan' };
 

@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import type { Application, ApplicationStatus } from '../../src/registry/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignSchema, distinct, enterpriseSchema, idList, loadApplications, refuse, setStatusOnce } from './shared.js';
+import { actor, bi, campaignSchema, distinct, enterpriseSchema, idList, loadApplications, refuse, setStatusesOnce } from './shared.js';
 
 const TYPE = 'pingpin.campaign.apply-review';
 
@@ -96,8 +96,7 @@ export const campaignApplyReviewWorker = defineWorker({
 
     for (const app of apps as Application[]) {
       // One job may write two entries for an application (a city pre-review, then the province's
-      // decision). Plan them first: a redelivered job finds them at the end of the history and
-      // writes nothing, where checking entry by entry would see the second one and add the first again.
+      // decision): planned first, written together by setStatusesOnce.
       const writes: { status: ApplicationStatus | null; why: string }[] = [];
       for (const [n, stage] of route.entries()) {
         const d = given[stage].get(app.id);
@@ -127,11 +126,7 @@ export const campaignApplyReviewWorker = defineWorker({
           writes.push({ status: null, why: `${STAGE[stage]}初审通过，报送省级审核（第 ${round} 轮）` });
         }
       }
-      const tail = app.history.slice(-writes.length);
-      const done = tail.length === writes.length && tail.every((h, k) => h.by === by && h.why === writes[k]!.why.slice(0, 2000));
-      if (done) continue;
-      let current = app;
-      for (const w of writes) current = await setStatusOnce(registry, current, w.status ?? current.status, w.why, by);
+      await setStatusesOnce(registry, app, writes, by);
     }
     return {
       reviewPassed: distinct([...i.reviewPassed, ...passed]),

@@ -9,21 +9,20 @@
  */
 import { z } from 'zod';
 import { todayInShanghai } from '../../src/domain/validators.js';
-import { RegistryError, type Application, type ApplicationStatus, type Registry } from '../../src/registry/index.js';
+import { isValidDate } from '../../src/domain/periods.js';
+import { LEVEL_NAMES, RECOGNITION_LEVELS } from '../../src/domain/levels.js';
+import type { Application, ApplicationStatus, Registry } from '../../src/registry/index.js';
 import { NonRetryableError } from '../runtime.js';
+import { bi, isRegistryRefusal } from '../shared.js';
 import type { WorkerServices } from '../services.js';
 
-/** "中文 / English": the form of every message a worker gives about a variable. */
-export const bi = (zh: string, en: string): string => `${zh} / ${en}`;
+export { bi, LEVEL_NAMES };
 
 /** A job that cannot succeed by retrying (bad or contradictory variables, a registry refusal). */
 export const refuse = (zh: string, en: string): NonRetryableError => new NonRetryableError(bi(zh, en));
 
 export const JURISDICTION_NAMES = { national: '全国试点', guangdong: '广东省', fujian: '福建省', sichuan: '四川省' } as const;
 export type Jurisdiction = keyof typeof JURISDICTION_NAMES;
-export const LEVEL_NAMES = { T: '特级技师', S: '首席技师' } as const;
-/** The levels of a direct-recognition round (001 附件2 一(三)). */
-export const RECOGNITION_LEVEL_NAMES = { '5': '初级工', '4': '中级工', '3': '高级工', '2': '技师', '1': '高级技师' } as const;
 /**
  * The two kinds of campaign the registry holds (src/domain/levels.ts CAMPAIGN_KINDS): an appraisal
  * (评聘) of 特级技师 / 首席技师, levels T and S, run by the appraisal-* processes; a direct-recognition
@@ -40,15 +39,11 @@ export const FRAUD_BASIS: Record<Jurisdiction, '003 六(四)' | '002 七(四)'> 
   sichuan: '003 六(四)',
 };
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-
 export const dateString = (zh: string, en: string) =>
   z
     .string({ error: bi(`${zh}应为日期字符串 YYYY-MM-DD`, `${en} must be a date string YYYY-MM-DD`) })
-    .regex(isoDate, { error: bi(`${zh}应为日期 YYYY-MM-DD`, `${en} must be a date YYYY-MM-DD`) })
-    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-      error: bi(`${zh}不是有效日期`, `${en} is not a valid calendar date`),
-    });
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: bi(`${zh}应为日期 YYYY-MM-DD`, `${en} must be a date YYYY-MM-DD`) })
+    .refine(isValidDate, { error: bi(`${zh}不是有效日期`, `${en} is not a valid calendar date`) });
 
 export const idString = (zh: string, en: string) =>
   z.string({ error: bi(`${zh}应为字符串`, `${en} must be a string`) }).trim().min(1, { error: bi(`${zh}不能为空`, `${en} must not be empty`) });
@@ -92,8 +87,6 @@ export const campaignSchema = z
   )
   .describe('评聘活动 {id, jurisdiction, level, year, batch?, deadline?}，由“开启评聘活动”（pingpin.campaign.open）设置');
 export type CampaignVar = z.infer<typeof campaignSchema>;
-
-const RECOGNITION_LEVELS = Object.keys(RECOGNITION_LEVEL_NAMES) as (keyof typeof RECOGNITION_LEVEL_NAMES)[];
 
 /**
  * `campaign` of either kind, for the steps an appraisal and a direct-recognition round share
@@ -174,10 +167,33 @@ const FINAL: readonly ApplicationStatus[] = ['disqualified', 'withdrawn', 'revok
  * Returns the application as it is afterwards.
  */
 export async function setStatusOnce(registry: Registry, application: Application, status: ApplicationStatus, why: string, by: string): Promise<Application> {
-  if (FINAL.includes(application.status)) return application;
-  const last = application.history[application.history.length - 1];
-  if (application.status === status && (last?.why ?? null) === why) return application;
-  return registry.applications.setStatus({ id: application.id, status, why: why.slice(0, 2000), by });
+  return setStatusesOnce(registry, application, [{ status, why }], by);
+}
+
+/**
+ * {@link setStatusOnce} for the entries one job writes in a row (a city pre-review note, then the
+ * province's decision): a redelivered job finds all of them at the end of the history and writes
+ * nothing, where checking entry by entry would see the last one and add the first again.
+ * `status: null` keeps the application's status and adds the note.
+ */
+export async function setStatusesOnce(
+  registry: Registry,
+  application: Application,
+  writes: readonly { status: ApplicationStatus | null; why: string }[],
+  by: string,
+): Promise<Application> {
+  if (FINAL.includes(application.status) || writes.length === 0) return application;
+  const whys = writes.map((w) => w.why.slice(0, 2000));
+  const tail = application.history.slice(-writes.length);
+  const last = writes[writes.length - 1]!;
+  const done = tail.length === writes.length && tail.every((h, k) => h.by === by && h.why === whys[k]) && (last.status === null || application.status === last.status);
+  if (done) return application;
+  let current = application;
+  for (const [k, w] of writes.entries()) {
+    if (FINAL.includes(current.status)) break;
+    current = await registry.applications.setStatus({ id: current.id, status: w.status ?? current.status, why: whys[k]!, by });
+  }
+  return current;
 }
 
 /** Loads applications by id; an unknown id or one of another campaign fails the job at once, naming the variable. */
@@ -201,7 +217,7 @@ export async function registryCall<T>(what: { zh: string; en: string }, call: ()
   } catch (err) {
     // Every RegistryError (validation, not found, conflict, retention …) is a refusal; anything else
     // (a busy database, a lost connection) is transient and retried with back-off.
-    if (err instanceof RegistryError) {
+    if (isRegistryRefusal(err)) {
       throw new NonRetryableError(`${bi(`登记系统拒绝${what.zh}`, `the registry refused to ${what.en}`)}: ${err.message}`, { cause: err });
     }
     throw err;

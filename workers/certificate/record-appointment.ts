@@ -23,11 +23,12 @@
  */
 import { z } from 'zod';
 import { defineWorker } from '../runtime.js';
-import { actorFor, CERTIFICATE_CODE, isIsoDate, refusal, typeError } from './shared.js';
+import { isValidDate } from '../../src/domain/periods.js';
+import { actorFor, CERTIFICATE_CODE, refusal, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.certificate.record-appointment';
 
-const date = (zh: string, en: string) => z.string(typeError(zh, en)).refine(isIsoDate, `${zh}须为 YYYY-MM-DD / ${en} must be a date YYYY-MM-DD`);
+const date = (zh: string, en: string) => z.string(typeError(zh, en)).refine(isValidDate, `${zh}须为 YYYY-MM-DD / ${en} must be a date YYYY-MM-DD`);
 const optionalText = (zh: string, en: string, max: number) =>
   z.string(typeError(zh, en)).trim().max(max, `${zh}最多 ${max} 字 / ${en} must be at most ${max} characters`).nullish();
 

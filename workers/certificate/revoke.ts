@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actorFor, CERTIFICATE_CODE, isIsoDate, refusal, typeError } from './shared.js';
+import { isValidDate } from '../../src/domain/periods.js';
+import { actorFor, CERTIFICATE_CODE, refusal, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.certificate.revoke';
 
@@ -38,7 +39,7 @@ const input = z.object({
     .describe('取消情形（001 附件4 第七条；表单 propose-revocation）'),
   revocationDecidedOn: z
     .string(typeError('审定日期', 'revocationDecidedOn'))
-    .refine(isIsoDate, '审定日期须为 YYYY-MM-DD / revocationDecidedOn must be a date YYYY-MM-DD')
+    .refine(isValidDate, '审定日期须为 YYYY-MM-DD / revocationDecidedOn must be a date YYYY-MM-DD')
     .describe('人力资源社会保障厅审定取消的日期（表单 decide-revocation）'),
   revocationDecisionReason: z
     .string(typeError('审定意见', 'revocationDecisionReason'))

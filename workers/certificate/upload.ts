@@ -77,17 +77,7 @@ export const upload = defineWorker({
     const done = await registry.nationalUploads.get(certificateCode);
     if (done && done.receipt.via === nationalRegistry.kind) {
       job.log.info({ certificateCode: done.certificateCode, via: done.receipt.via }, `certificate ${done.certificateCode} was already uploaded`);
-      return {
-        nationalUpload: {
-          certificateCode: done.certificateCode,
-          reference: done.receipt.reference,
-          alreadyUploaded: true,
-          via: done.receipt.via,
-          status: done.receipt.status,
-          receivedAt: done.receipt.receivedAt,
-          httpStatus: done.receipt.httpStatus,
-        },
-      };
+      return uploaded(done.certificateCode, done.receipt.via, true, done.receipt);
     }
     const certificate = await registry.certificates
       .getWithIdNumber(certificateCode, actorFor(TYPE))
@@ -144,16 +134,18 @@ export const upload = defineWorker({
       };
     }
     job.log.info({ certificateCode: certificate.code, via: nationalRegistry.kind, alreadyUploaded: receipt.alreadyUploaded }, `certificate ${certificate.code} uploaded`);
-    return {
-      nationalUpload: {
-        certificateCode: certificate.code,
-        reference: receipt.reference,
-        alreadyUploaded: receipt.alreadyUploaded,
-        via: nationalRegistry.kind,
-        status: receipt.status ?? null,
-        receivedAt: receipt.receivedAt ?? null,
-        httpStatus: receipt.httpStatus ?? null,
-      },
-    };
+    return uploaded(certificate.code, nationalRegistry.kind, receipt.alreadyUploaded, receipt);
   },
 });
+
+/** The job's result: what the national system answered (or the local adapter recorded). */
+function uploaded(
+  certificateCode: string,
+  via: 'local' | 'http',
+  alreadyUploaded: boolean,
+  r: { reference: string; status?: string | null; receivedAt?: string | null; httpStatus?: number | null },
+) {
+  return {
+    nationalUpload: { certificateCode, reference: r.reference, alreadyUploaded, via, status: r.status ?? null, receivedAt: r.receivedAt ?? null, httpStatus: r.httpStatus ?? null },
+  };
+}

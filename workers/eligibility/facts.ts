@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { InputValidationError, parseApplicant } from '../../src/domain/applicant.js';
-import { JURISDICTIONS, type Facts } from '../../src/domain/eligibility.js';
+import { decisionResultSchema, JURISDICTIONS, type Facts } from '../../src/domain/eligibility.js';
 import { computeBanFacts, computeFacts, type Bans } from '../../src/domain/facts.js';
 import { NotFoundError, type ActiveBan } from '../../src/registry/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
@@ -92,14 +92,6 @@ const input = jobVariables({
   campaign: campaignVariable,
 });
 
-const eligibilityShape = z.object({
-  eligible: z.boolean(),
-  route: z.enum(['standard', 'direct', 'exceptional']).nullable(),
-  basis: z.array(z.string()),
-  priority: z.array(z.string()),
-  flags: z.array(z.string()),
-  reasons: z.array(z.string()),
-});
 
 /** Registry bans (`until` = the first day no longer banned) as eligibility bans (`until` = the last banned day). */
 export function bansFrom(person: ActiveBan[], enterprise: ActiveBan[]): { person?: { until: string }; enterprise?: { until: string } } & Bans {
@@ -120,7 +112,7 @@ export const eligibilityFacts = defineWorker({
   input,
   output: z.object({
     facts: z.record(z.string(), z.unknown()).nullable().describe('资格事实（docs/eligibility.md），由资格判定业务规则任务逐项读取；申报记录无效时为 null'),
-    eligibility: eligibilityShape
+    eligibility: decisionResultSchema
       .nullable()
       .describe('仅当申报记录无效时给出：不符合申报条件及原因（flags 含 record-invalid）；否则为 null，由资格判定决策给出'),
   }),

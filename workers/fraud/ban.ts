@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import { validateCreditCode } from '../../src/domain/validators.js';
 import type { ActiveBan, Registry } from '../../src/registry/index.js';
-import { actor, bi, campaignSchema, dateString, enterpriseSchema, FRAUD_BASIS, idList, loadApplications, refuse, registryCall, today } from '../campaign/shared.js';
+import { actor, bi, campaignSchema, dateString, enterpriseSchema, FRAUD_BASIS, idList, loadApplications, registryCall, today } from '../campaign/shared.js';
 import { defineWorker } from '../runtime.js';
 
 const TYPE = 'pingpin.fraud.ban';

@@ -10,11 +10,13 @@
  * event kind and date), so a redelivered job finds the existing row and writes nothing twice.
  */
 import { z } from 'zod';
+import { LEVEL_NAMES } from '../../src/domain/levels.js';
 import { isValidDate } from '../../src/domain/periods.js';
 import { managementPeriodDates, type Application, type ManagementPeriod, type Registry } from '../../src/registry/index.js';
 import { bi, dateString, idString, refuse, registryCall } from '../campaign/shared.js';
+import { CERTIFICATE_CODE } from '../certificate/shared.js';
 
-const LEVEL_CHAR_NAMES: Record<string, string> = { X: '学徒工', '5': '初级工', '4': '中级工', '3': '高级工', '2': '技师', '1': '高级技师', T: '特级技师', S: '首席技师' };
+const LEVEL_CHAR_NAMES = LEVEL_NAMES as Record<string, string>;
 
 /**
  * A 22-character certificate code whose level (position 16) is T or S. A well-formed code of another
@@ -24,7 +26,7 @@ const LEVEL_CHAR_NAMES: Record<string, string> = { X: '学徒工', '5': '初级�
 export const certificateCodeSchema = z
   .string({ error: bi('证书编码 certificateCode 应为字符串', 'certificateCode must be a string') })
   .trim()
-  .regex(/^[YS]\d{14}[X1-5TS]\d{6}$/, { error: bi('证书编码 certificateCode 应为 22 位职业技能等级证书编码（DOMAIN.md §3）', 'certificateCode must be a 22-character certificate code') })
+  .regex(CERTIFICATE_CODE, { error: bi('证书编码 certificateCode 应为 22 位职业技能等级证书编码（DOMAIN.md §3）', 'certificateCode must be a 22-character certificate code') })
   .superRefine((code, ctx) => {
     const level = code[15]!;
     if (level === 'T' || level === 'S') return;
@@ -63,8 +65,6 @@ export const recordEnterpriseSchema = z
 
 export { bi, dateString, refuse, registryCall };
 
-export const LEVEL_NAMES: Record<string, string> = { T: '特级技师', S: '首席技师' };
-export const levelOf = (certificateCode: string): string => certificateCode[15]!;
 
 export interface PeriodDates {
   startOn: string;

@@ -22,7 +22,8 @@
  */
 import { z } from 'zod';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actorFor, INVESTIGATIONS_DONE, INVESTIGATIONS_DONE_TTL_MS, isIsoDate, refusal, typeError } from './shared.js';
+import { isValidDate } from '../../src/domain/periods.js';
+import { actorFor, INVESTIGATIONS_DONE, INVESTIGATIONS_DONE_TTL_MS, refusal, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.publicity.decide-objection';
 
@@ -44,7 +45,7 @@ const input = z
       .describe('调查处理意见'),
     investigatedOn: z
       .string(typeError('调查完成日期', 'investigatedOn'))
-      .refine(isIsoDate, '调查完成日期须为 YYYY-MM-DD / investigatedOn must be a date YYYY-MM-DD')
+      .refine(isValidDate, '调查完成日期须为 YYYY-MM-DD / investigatedOn must be a date YYYY-MM-DD')
       .describe('调查完成日期（YYYY-MM-DD）'),
   });
 

@@ -65,4 +65,4 @@ export const quotaEnterpriseSchema = z
   )
   .describe('用人单位 {creditCode, …}：推荐名额按单位、年度、等级设置');
 
-export const LEVEL_NAMES = { T: '特级技师', S: '首席技师' } as const;
+export { LEVEL_NAMES } from '../../src/domain/levels.js';

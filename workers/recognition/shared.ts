@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { bi } from '../campaign/shared.js';
 
-export const LEVEL_NAMES = { '5': '初级工', '4': '中级工', '3': '高级工', '2': '技师', '1': '高级技师' } as const;
-export type RecognitionLevel = keyof typeof LEVEL_NAMES;
+import type { RecognitionLevel } from '../../src/domain/levels.js';
+
+export { LEVEL_NAMES, type RecognitionLevel } from '../../src/domain/levels.js';
 /** 技师 and 高级技师: performance evaluation plus an on-site review or defence, performance weight ≥ 60 % (001 附件2 二). */
 export const TWO_METHOD_LEVELS: readonly RecognitionLevel[] = ['2', '1'];
 export const MIN_PERFORMANCE_WEIGHT = 0.6;
