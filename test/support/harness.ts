@@ -86,8 +86,15 @@ export async function startHarness(
   };
 }
 
-/** Polls until fn returns a truthy value (engine effects after a worker acts are asynchronous). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+/**
+ * Polls until fn returns a truthy value (engine effects after a worker acts are asynchronous). An
+ * error fn throws is retried until the time is up, unless `fatal` says it ends the polling at once.
+ */
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 5000,
+  fatal: (err: unknown) => boolean = () => false,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -95,6 +102,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
       const v = await fn();
       if (v) return v;
     } catch (err) {
+      if (fatal(err)) throw err;
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);

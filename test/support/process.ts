@@ -32,7 +32,7 @@ import type { JobContext, WorkerDefinition } from '../../workers/runtime.js';
 import type { WorkerServices } from '../../workers/services.js';
 import { taskVariablesOf, type TaskVariableItem, type UserTask } from '../../src/forms/tasklist.js';
 import { formSubmission } from './forms.js';
-import { ROOT, startHarness, type Harness } from './harness.js';
+import { eventually, ROOT, startHarness, type Harness } from './harness.js';
 
 export interface ProcessHarnessOptions {
   /** Job workers to run (default: all of workers/index.ts; [] for none). */
@@ -504,18 +504,6 @@ export async function startProcessHarness(options: ProcessHarnessOptions = {}): 
 class Fatal extends Error {}
 
 /** Polls until fn returns a truthy value; other errors are retried until the time is up, Fatal ends it at once. */
-async function poll<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      if (err instanceof Fatal) throw err;
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function poll<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
+  return eventually(fn, timeoutMs, (err) => err instanceof Fatal);
 }
