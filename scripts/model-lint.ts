@@ -9,7 +9,9 @@
  *   "Camunda Cloud" 8.8.0; a Chinese name on every flow node; diagram interchange for every flow
  *   node and sequence flow; static job types `pingpin.<area>.<action>` served by a worker in
  *   workers/index.ts; every user task a Camunda user task linked to a form in forms/ by `formId`;
- *   static called processes and decisions that exist.
+ *   static called processes and decisions that exist; candidate groups and users that are Camunda 8.8
+ *   ids (DOMAIN.md §6): each id of a static list, and every string literal of a FEEL expression, may
+ *   hold only letters, digits and `_ @ . -` (so `"city:" + …` is refused).
  * - `forms/*.form`: `@camunda/form-linting` for Camunda 8.8 (it checks nothing unless the form declares
  *   its execution platform, so that is a house rule too); file name = form id; unique field keys;
  *   every form used by some user task (a warning while a process of docs/procedures.md has no
@@ -23,6 +25,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import { BpmnModdle } from 'bpmn-moddle';
 import { DmnModdle } from 'dmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { parseExpression } from '@bpmn-io/feelin';
+import { GROUP_ID_CHARACTERS, GROUP_ID_MAX_LENGTH, hasOnlyGroupIdCharacters, isValidGroupId } from '../src/domain/groups.js';
 import { parseDmn } from '../src/engine/dmn/index.js';
 
 const require = createRequire(import.meta.url);
@@ -121,6 +125,41 @@ function flowElements(container: ModdleElement): ModdleElement[] {
 }
 
 const label = (el: ModdleElement) => `${el.$type.replace(/^bpmn:/, '')} ${el.id}`;
+
+// ---------------------------------------------------------------------------------------------
+// candidate groups and users: Camunda 8.8 ids
+
+/** The text of a FEEL string literal (`"a\\"b"` → `a"b`). */
+function feelString(literal: string): string {
+  return literal.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) =>
+    c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[c] ?? c,
+  );
+}
+
+/**
+ * What is wrong with the ids of a `zeebe:assignmentDefinition` candidateGroups / candidateUsers value
+ * as far as it can be told without running the process: the ids of a static list must be Camunda 8.8
+ * ids; a FEEL expression (`=…`) builds them at run time, so each of its string literals may hold only
+ * characters an id allows.
+ */
+export function assignmentIdProblems(value: string): string[] {
+  const problems: string[] = [];
+  if (value.trim().startsWith('=')) {
+    const expression = value.trim().slice(1);
+    parseExpression(expression, {}, undefined).iterate({
+      enter(node) {
+        if (node.name !== 'StringLiteral') return;
+        const literal = expression.slice(node.from, node.to);
+        if (!hasOnlyGroupIdCharacters(feelString(literal))) problems.push(`the string literal ${literal} holds characters an id may not hold`);
+      },
+    });
+    return problems;
+  }
+  for (const id of value.split(',').map((s) => s.trim())) {
+    if (!isValidGroupId(id)) problems.push(id.length > GROUP_ID_MAX_LENGTH ? `"${id.slice(0, 40)}…" is longer than ${GROUP_ID_MAX_LENGTH} characters` : `"${id}" is not a valid id`);
+  }
+  return problems;
+}
 
 // ---------------------------------------------------------------------------------------------
 // bpmnlint, configured as Modeler configures it
@@ -376,6 +415,15 @@ export async function lintModels(options: LintOptions): Promise<LintResult> {
           if (!formId) report(file, 'error', 'pingpin/user-task-form', `${label(el)} must link a form in forms/ with zeebe:formDefinition formId`, id);
           else if (!formIds.has(formId)) report(file, 'error', 'pingpin/user-task-form', `${label(el)} links form "${formId}", which is not in forms/ (forms/${formId}.form)`, id);
         }
+        const assignment = extension(el, 'zeebe:AssignmentDefinition');
+        for (const attr of ['candidateGroups', 'candidateUsers'] as const) {
+          const value = assignment?.[attr];
+          if (typeof value !== 'string' || value === '') continue;
+          for (const problem of assignmentIdProblems(value)) {
+            report(file, 'error', 'pingpin/assignment-ids', `${label(el)}: ${attr} ${problem} (Camunda 8.8 ${attr === 'candidateGroups' ? 'group' : 'user'} ids: ${GROUP_ID_CHARACTERS} only; DOMAIN.md §6)`, id);
+          }
+        }
+
         const formRef = extension(el, 'zeebe:FormDefinition');
         if (typeof formRef?.formId === 'string') usedForms.add(formRef.formId);
 

@@ -3,6 +3,7 @@
  * user task is in English (the Chinese comes from the model's own element name, so a renamed task
  * shows its new name).
  */
+import { parseGroupId } from '../domain/groups.js';
 
 export interface Bilingual {
   zh: string;
@@ -28,23 +29,21 @@ const PROVINCES: Record<string, Bilingual> = {
 /** The actor of a task: its assignee (panel members) or its first candidate group (DOMAIN.md §6). */
 export function actorOf(task: { candidateGroups?: string[]; assignee?: string | null }, panelNames: Map<string, string>): Bilingual {
   const group = task.candidateGroups?.[0] ?? '';
-  if (task.assignee && group.endsWith(':panel')) {
+  const parsed = parseGroupId(group);
+  if (task.assignee && parsed?.kind === 'enterprise' && parsed.role === 'panel') {
     const name = panelNames.get(task.assignee) ?? task.assignee;
     return { zh: `评委${name}（${task.assignee}）`, en: `panel member ${task.assignee}` };
   }
-  let m = /^enterprise:([0-9A-Z]{18}):(hr|panel|oversight)$/.exec(group);
-  if (m) {
-    const role = m[2] === 'hr' ? { zh: '企业人力资源部', en: 'enterprise HR' } : m[2] === 'oversight' ? { zh: '企业内督小组', en: 'internal oversight group (内督小组)' } : { zh: '评审小组', en: 'review panel' };
+  if (parsed?.kind === 'enterprise') {
+    const role = parsed.role === 'hr' ? { zh: '企业人力资源部', en: 'enterprise HR' } : parsed.role === 'oversight' ? { zh: '企业内督小组', en: 'internal oversight group (内督小组)' } : { zh: '评审小组', en: 'review panel' };
     return { zh: `${role.zh}（${group}）`, en: `${role.en} (${group})` };
   }
-  m = /^city:(\d{6})$/.exec(group);
-  if (m) {
-    const c = CITIES[m[1]!] ?? { zh: m[1]!, en: m[1]! };
+  if (parsed?.kind === 'city') {
+    const c = CITIES[parsed.cityCode] ?? { zh: parsed.cityCode, en: parsed.cityCode };
     return { zh: `${c.zh}人社局（${group}）`, en: `${c.en} city HRSS (${group})` };
   }
-  m = /^province:(\d{2})$/.exec(group);
-  if (m) {
-    const p = PROVINCES[m[1]!] ?? { zh: m[1]!, en: m[1]! };
+  if (parsed?.kind === 'province') {
+    const p = PROVINCES[parsed.provinceCode] ?? { zh: parsed.provinceCode, en: parsed.provinceCode };
     return { zh: `${p.zh}人社厅（${group}）`, en: `${p.en} provincial HRSS (${group})` };
   }
   if (task.assignee) return { zh: task.assignee, en: task.assignee };

@@ -6,7 +6,7 @@
  *
  * Used by certificate codes (positions 6–7, DOMAIN.md §3), resident ID numbers (address code,
  * GB 11643), unified social credit codes (positions 3–8, GB 32100) and candidate groups
- * (`province:<2-digit code>`, `city:<divisionCode>`, DOMAIN.md §6).
+ * (`province-<2-digit code>`, `city-<divisionCode>`, DOMAIN.md §6).
  */
 
 /** The 34 provincial-level divisions of GB/T 2260, code → zh-CN name. */

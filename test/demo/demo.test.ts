@@ -99,8 +99,11 @@ describe('pingpin demo', () => {
     const steps = lines.filter((l) => l.startsWith('['));
     expect(steps.length).toBeGreaterThan(50);
     for (const l of steps) expect(l, l).toMatch(/^\[[^\]]+\] .+ \/ \[[A-Za-z ]+·[TS]\] /);
-    expect(lines.join('\n')).toContain('企业人力资源部（enterprise:');
-    expect(lines.join('\n')).toContain('enterprise HR (enterprise:');
+    expect(lines.join('\n')).toContain('企业人力资源部（enterprise-');
+    expect(lines.join('\n')).toContain('enterprise HR (enterprise-');
+    expect(lines.join('\n')).toMatch(/人社局（city-\d{6}）/);
+    // Camunda 8.8 group ids (DOMAIN.md §6): the retired `enterprise:…:hr` / `city:…` forms are gone.
+    expect(lines.join('\n')).not.toMatch(/\b(enterprise|city|province):[0-9A-Z]/);
     expect(lines.some((l) => l.includes('证书编码/certificate code'))).toBe(true);
     for (const c of result.certificates) expect(lines.some((l) => l.includes(c.code) && l.includes(c.nameMasked))).toBe(true);
   });

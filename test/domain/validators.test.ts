@@ -309,7 +309,7 @@ describe('统一社会信用代码 (GB 32100-2015; DOMAIN.md §1 creditCode)', (
   });
 });
 
-describe('行政区划代码 (GB/T 2260; DOMAIN.md §1 divisionCode, §6 city:<divisionCode>)', () => {
+describe('行政区划代码 (GB/T 2260; DOMAIN.md §1 divisionCode, §6 city-<divisionCode>)', () => {
   it.each([
     ['440000', 'province', '广东省'],
     ['440300', 'prefecture', '广东省'],

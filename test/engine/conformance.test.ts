@@ -316,7 +316,7 @@ describe('user tasks', () => {
       id: 'review',
       kind: 'user',
       name: '企业评审',
-      ext: `<zeebe:userTask /><zeebe:formDefinition formId="review-form" /><zeebe:assignmentDefinition candidateGroups="=[&quot;enterprise:&quot; + creditCode + &quot;:hr&quot;]" />
+      ext: `<zeebe:userTask /><zeebe:formDefinition formId="review-form" /><zeebe:assignmentDefinition candidateGroups="=[&quot;enterprise-&quot; + creditCode + &quot;-hr&quot;]" />
         <zeebe:taskSchedule dueDate="=&quot;2026-12-01T17:00:00+08:00&quot;" /><zeebe:priorityDefinition priority="=70" />`,
     },
     { id: 'end', kind: 'end' },
@@ -334,16 +334,16 @@ describe('user tasks', () => {
       { name: 'review.bpmn', content: reviewModel },
     ]);
     const pi = await h.client.createProcessInstance({ processDefinitionId: 'review-process', variables: { creditCode: '91350100M000100Y43' } });
-    const tasks = await userTasks({ candidateGroup: 'enterprise:91350100M000100Y43:hr', state: 'CREATED' });
+    const tasks = await userTasks({ candidateGroup: 'enterprise-91350100M000100Y43-hr', state: 'CREATED' });
     const task = tasks.find((t) => t.processInstanceKey === pi.processInstanceKey)!;
     expect(task).toMatchObject({
       name: '企业评审',
       elementId: 'review',
-      candidateGroups: ['enterprise:91350100M000100Y43:hr'],
+      candidateGroups: ['enterprise-91350100M000100Y43-hr'],
       priority: 70,
       dueDate: '2026-12-01T09:00:00.000Z',
     });
-    expect(await userTasks({ candidateGroup: 'enterprise:other:hr', processInstanceKey: pi.processInstanceKey })).toHaveLength(0);
+    expect(await userTasks({ candidateGroup: 'enterprise-other-hr', processInstanceKey: pi.processInstanceKey })).toHaveLength(0);
 
     const formRes = await h.http('GET', `/v2/user-tasks/${task.userTaskKey}/form`);
     expect(formRes.status).toBe(200);

@@ -146,6 +146,29 @@ describe('the linter', () => {
     expect(named).toContainEqual(expect.stringContaining('job type "recordResult" must be pingpin.<area>.<action>'));
   });
 
+  it('wants candidate groups and users that are Camunda 8.8 ids (DOMAIN.md §6)', async () => {
+    const model = (assignment: string) =>
+      DEFS(PROCESS(undefined, `<zeebe:userTask /><zeebe:formDefinition formId="sample-review-form" /><zeebe:assignmentDefinition ${assignment} />`), FULL_DI);
+    const form = FORM();
+    const ok = [
+      'candidateGroups="=[&quot;city-&quot; + substring(enterprise.divisionCode, 1, 4) + &quot;00&quot;]"',
+      'candidateGroups="=[&quot;enterprise-&quot; + enterprise.creditCode + &quot;-hr&quot;, groups.province]" candidateUsers="=panel"',
+      'candidateGroups="operators, province-44" candidateUsers="li.ming@example.org,wang_fang"',
+    ];
+    for (const a of ok) expect(await lint({ 'bpmn/sample-review.bpmn': model(a), 'forms/sample-review-form.form': form }), a).toEqual([]);
+    expect(await lint({ 'bpmn/sample-review.bpmn': model('candidateGroups="=[&quot;city:&quot; + substring(enterprise.divisionCode, 1, 4) + &quot;00&quot;]"'), 'forms/sample-review-form.form': form })).toEqual([
+      'bpmn/sample-review.bpmn error review pingpin/assignment-ids: UserTask review: candidateGroups the string literal "city:" holds characters an id may not hold (Camunda 8.8 group ids: letters, digits and _ @ . - only; DOMAIN.md §6)',
+    ]);
+    const bad = await lint({
+      'bpmn/sample-review.bpmn': model('candidateGroups="operators, province:44" candidateUsers="=[&quot;hr &quot; + name]"'),
+      'forms/sample-review-form.form': form,
+    });
+    expect(bad).toEqual([
+      expect.stringContaining('error review pingpin/assignment-ids: UserTask review: candidateGroups "province:44" is not a valid id (Camunda 8.8 group ids'),
+      expect.stringContaining('error review pingpin/assignment-ids: UserTask review: candidateUsers the string literal "hr " holds characters an id may not hold (Camunda 8.8 user ids'),
+    ]);
+  });
+
   it('lints forms for Camunda 8.8 and checks their ids, platform and keys', async () => {
     const bad = await lint({
       'bpmn/sample-review.bpmn': DEFS(PROCESS(), FULL_DI),

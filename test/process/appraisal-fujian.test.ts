@@ -97,7 +97,7 @@ async function seedFujian(n: number, level: Level, people: Array<{ name: string;
     apps.push({ id: (await h.seed.application(cmp.id, applicant, level)).id, name: p.name });
   }
   const c = ent.creditCode;
-  return { ent, campaignId: cmp.id, apps, groups: { hr: `enterprise:${c}:hr`, oversight: `enterprise:${c}:oversight`, city: 'city:350100', province: 'province:35' } };
+  return { ent, campaignId: cmp.id, apps, groups: { hr: `enterprise-${c}-hr`, oversight: `enterprise-${c}-oversight`, city: 'city-350100', province: 'province-35' } };
 }
 
 const tasksOf = (pi: string, elementId: string): Promise<UserTask[]> => h.tasksOf(pi, elementId);
@@ -300,7 +300,7 @@ describe('appraisal-fujian', () => {
 
     const city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'supervise-review', candidateGroup: s.groups.city });
     const province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'supervise-review-province', candidateGroup: s.groups.province });
-    expect(province.candidateGroups).toEqual(['province:35']);
+    expect(province.candidateGroups).toEqual(['province-35']);
     await review(pi, s.groups.hr, PANEL5, { [huang.id]: 91 });
     await h.completeUserTask(province, { supervision: { methods: ['documents', 'online'], supervisedOn: today(), opinion: 'rectify', comment: '个别评分记录签名不全，限期补正。' } });
     await h.completeUserTask(city, SUPERVISION());

@@ -26,8 +26,8 @@ const S_RECORD = {
   workHistory: WORK,
   honors: [{ type: 'technical-expert', tier: 'provincial', awardedOn: '2021-05-01' }],
 };
-const CITY = 'city:440300';
-const PROVINCE = 'province:44';
+const CITY = 'city-440300';
+const PROVINCE = 'province-44';
 
 let h: ProcessHarness;
 beforeAll(async () => {
@@ -114,7 +114,7 @@ async function seedCampaign(n: number, level: 'T' | 'S', people: Array<{ name: s
     const applicant = h.seed.applicant({ n: n * 10 + i, name: p.name, record: p.record });
     apps.push({ id: (await h.seed.application(cmp.id, applicant, level)).id, idNumber: applicant.idNumber, name: p.name });
   }
-  return { ent, cmp, apps, hr: `enterprise:${ent.creditCode}:hr` };
+  return { ent, cmp, apps, hr: `enterprise-${ent.creditCode}-hr` };
 }
 
 /** Plan, evaluation plan, panel, review (all pass) and the results publicity. */

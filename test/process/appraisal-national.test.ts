@@ -116,7 +116,7 @@ async function seedCampaign(n: number, people: Array<{ name: string; record: Rec
     const applicant = h.seed.applicant({ n: n * 10 + i, name: p.name, record: p.record });
     apps.push({ id: (await h.seed.application(cmp.id, applicant)).id, idNumber: applicant.idNumber, name: p.name });
   }
-  return { ent, cmp, apps, hr: `enterprise:${ent.creditCode}:hr` };
+  return { ent, cmp, apps, hr: `enterprise-${ent.creditCode}-hr` };
 }
 
 async function appointAll(pi: string, n: number, hr: string) {
@@ -149,10 +149,10 @@ describe('appraisal-national', () => {
     expect(afterReview.campaign).toMatchObject({ id: cmp.id, jurisdiction: 'national', level: 'T', year: 2026 });
     expect(afterReview.groups).toEqual({
       hr,
-      panel: `enterprise:${ent.creditCode}:panel`,
-      oversight: `enterprise:${ent.creditCode}:oversight`,
-      city: 'city:320500',
-      province: 'province:32',
+      panel: `enterprise-${ent.creditCode}-panel`,
+      oversight: `enterprise-${ent.creditCode}-oversight`,
+      city: 'city-320500',
+      province: 'province-32',
     });
     expect(afterReview.prerequisites).toMatchObject({ met: true, basis: ['NAT-E-1'] });
 
@@ -222,7 +222,7 @@ describe('appraisal-national', () => {
 
     // A report reaches the province while the enterprise is confirming the list.
     await h.publish('fraud-reported', cmp.id, { report: { applicationId: wu.id, text: '吴某的高级技师岗位聘任证明系伪造。', reporter: '实名举报人' } });
-    const investigation = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-fraud', candidateGroup: 'province:32' });
+    const investigation = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-fraud', candidateGroup: 'province-32' });
     expect((await taskVariables(investigation)).report).toMatchObject({ applicationId: wu.id });
     const decidedOn = h.now().toISOString().slice(0, 10);
     await h.completeUserTask(investigation, {

@@ -85,7 +85,7 @@ async function seedCampaign(n: number, names: string[], quota: number) {
     const applicant = h.seed.applicant({ n: n * 10 + i, name, region: '510104', record: QUALIFIED });
     apps.push({ id: (await h.seed.application(cmp.id, applicant)).id, name });
   }
-  const groups = { hr: `enterprise:${ent.creditCode}:hr`, city: 'city:510100', province: 'province:51' };
+  const groups = { hr: `enterprise-${ent.creditCode}-hr`, city: 'city-510100', province: 'province-51' };
   return { ent, cmp, apps, groups, quotaKey: { creditCode: ent.creditCode, year: 2026, level: 'T' as const } };
 }
 
@@ -287,7 +287,7 @@ describe('appraisal-sichuan', () => {
     const cmp = await h.seed.campaign(ent, { levels: ['S'] });
     const applicant = h.seed.applicant({ n: 61, name: '何首席', region: '510104', record: QUALIFIED });
     const app = await h.seed.application(cmp.id, applicant, 'S');
-    const groups = { hr: `enterprise:${ent.creditCode}:hr`, city: 'city:510100', province: 'province:51' };
+    const groups = { hr: `enterprise-${ent.creditCode}-hr`, city: 'city-510100', province: 'province-51' };
     const pi = await h.startProcess('appraisal-sichuan', { campaignId: cmp.id });
 
     const draft = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'draft-plan', candidateGroup: groups.hr });

@@ -45,11 +45,11 @@ const enterpriseVar = (e: { creditCode: string; name: string; divisionCode: stri
   province: e.province,
 });
 const groupsVar = (e: { creditCode: string; divisionCode: string; province: string }) => ({
-  hr: `enterprise:${e.creditCode}:hr`,
-  panel: `enterprise:${e.creditCode}:panel`,
-  oversight: `enterprise:${e.creditCode}:oversight`,
-  city: `city:${e.divisionCode.slice(0, 4)}00`,
-  province: `province:${e.province}`,
+  hr: `enterprise-${e.creditCode}-hr`,
+  panel: `enterprise-${e.creditCode}-panel`,
+  oversight: `enterprise-${e.creditCode}-oversight`,
+  city: `city-${e.divisionCode.slice(0, 4)}00`,
+  province: `province-${e.province}`,
 });
 
 describe('candidate-review (Guangdong 特级技师)', () => {
@@ -61,7 +61,7 @@ describe('candidate-review (Guangdong 特级技师)', () => {
 
   it('reviews six candidates in parallel: eligible (standard, direct), ineligible, banned, incomplete materials, scored pass / fail', async () => {
     const ent = await h.seed.enterprise({ jurisdiction: 'guangdong', n: 1 });
-    hr = `enterprise:${ent.creditCode}:hr`;
+    hr = `enterprise-${ent.creditCode}-hr`;
     const cmp = await h.seed.campaign(ent);
     const people = {
       standard: h.seed.applicant({ n: 1, name: '王标准', record: { certificates: [{ level: '1', occupationCode: OCC, obtainedOn: '2020-03-01' }], workHistory: LONG_WORK } }),
@@ -117,7 +117,7 @@ describe('candidate-review (Guangdong 特级技师)', () => {
     withVars.sort((a, b) => String(a.t.assignee).localeCompare(String(b.t.assignee)) || applications.indexOf(b.v.applicationId as string) - applications.indexOf(a.v.applicationId as string));
     for (const { t, v } of withVars) {
       expect(PANEL).toContain(t.assignee);
-      expect(t.candidateGroups).toEqual([`enterprise:${ent.creditCode}:panel`]);
+      expect(t.candidateGroups).toEqual([`enterprise-${ent.creditCode}-panel`]);
       const seed = v.itemScores as Array<{ key: string; label: string; weight: number }>;
       expect(seed).toEqual(SCORING_ITEMS);
       const m = marks[v.applicationId as string]![t.assignee as string]!;

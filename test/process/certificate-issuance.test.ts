@@ -59,11 +59,11 @@ async function startIssuance(h: ProcessHarness, n = 1, enterpriseN = 7): Promise
   const applicant = h.seed.applicant({ n, name: n === 1 ? '黄志强' : `申请人${n}` });
   const app = await h.seed.application(cmp.id, applicant);
   const groups = {
-    hr: `enterprise:${enterprise.creditCode}:hr`,
-    panel: `enterprise:${enterprise.creditCode}:panel`,
-    oversight: `enterprise:${enterprise.creditCode}:oversight`,
-    city: 'city:440300',
-    province: 'province:44',
+    hr: `enterprise-${enterprise.creditCode}-hr`,
+    panel: `enterprise-${enterprise.creditCode}-panel`,
+    oversight: `enterprise-${enterprise.creditCode}-oversight`,
+    city: 'city-440300',
+    province: 'province-44',
   };
   const pi = await h.startProcess('certificate-issuance', {
     campaign: { id: cmp.id, jurisdiction: 'guangdong', level: 'T', year: 2026, batch: 1, deadline: '2026-07-10' },
@@ -187,7 +187,7 @@ describe('certificate-issuance', () => {
       campaign: { id: cmp.id, jurisdiction: 'guangdong', level: 'T', year: 2026, batch: 1, deadline: '2026-07-10' },
       enterprise,
       applicationId: app.id,
-      groups: { hr: `enterprise:${enterprise.creditCode}:hr`, panel: '-', oversight: '-', city: 'city:440300', province: 'province:44' },
+      groups: { hr: `enterprise-${enterprise.creditCode}-hr`, panel: '-', oversight: '-', city: 'city-440300', province: 'province-44' },
       candidates: [],
     });
     const vars = await h.waitForCompletion(pi);

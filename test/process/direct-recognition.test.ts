@@ -67,7 +67,7 @@ async function start(people: Array<{ name: string }> = []) {
     apps.push(await h.registry.applications.create({ campaignId: round.id, level: '2', applicant: h.seed.applicant({ n: n * 100 + i, name: p.name }) as never, by: 'test:seed' }));
   }
   const pi = await h.startProcess('direct-recognition', { campaignId: round.id });
-  return { ent, round, apps, pi, hr: `enterprise:${ent.creditCode}:hr`, city: 'city:510100' };
+  return { ent, round, apps, pi, hr: `enterprise-${ent.creditCode}-hr`, city: 'city-510100' };
 }
 
 /** Lets the engine clock run past the window of the campaign's published notice of `kind`; returns the notice. */

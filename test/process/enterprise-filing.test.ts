@@ -47,14 +47,14 @@ describe('enterprise-filing', () => {
       filing: filingOf('深圳精工装备有限公司', ['T']),
     });
 
-    const city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city:440300' });
+    const city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city-440300' });
     const registered = await h.registry.enterprises.get(creditCode);
     expect(registered).toMatchObject({ name: '深圳精工装备有限公司', divisionCode: '440305', province: '44', aboveScale: true, filings: [] });
     const atCity = await h.variables(pi);
     expect(atCity.prerequisites).toMatchObject({ met: true, basis: ['GD-E-1', 'GD-E-2', 'GD-E-3'], reasons: [], byLevel: [{ level: 'T', met: true }] });
     await h.completeUserTask(city, { filingCityDecision: 'approve', filingCityComment: '材料齐全，同意报省级备案' });
 
-    const province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-filing-province', candidateGroup: 'province:44' });
+    const province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-filing-province', candidateGroup: 'province-44' });
     await h.completeUserTask(province, {
       filingProvinceDecision: 'record',
       evaluatorFiling: { category: 'Y', authority: 'province', siteProvince: '44', siteSerial: '000777', levels: ['T'], filedOn: '2026-09-02' },
@@ -91,10 +91,10 @@ describe('enterprise-filing', () => {
       },
       filing: filingOf('福州海峡重工有限公司', ['T', 'S']),
     });
-    const city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city:350100' });
+    const city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city-350100' });
     expect((await h.variables(pi)).prerequisites).toMatchObject({ met: true, basis: ['FJ-E-1', 'FJ-E-2', 'FJ-E-3', 'FJ-E-4'], byLevel: [{ level: 'T' }, { level: 'S' }] });
     await h.completeUserTask(city, { filingCityDecision: 'approve', filingCityComment: '同意' });
-    const province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-filing-province', candidateGroup: 'province:35' });
+    const province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-filing-province', candidateGroup: 'province-35' });
     await h.completeUserTask(province, {
       filingProvinceDecision: 'record',
       evaluatorFiling: { category: 'Y', authority: 'mohrss', evaluatorCode: '1234', siteProvince: '35', siteSerial: '000321', levels: ['T', 'S'], filedOn: '2026-09-03' },
@@ -115,7 +115,7 @@ describe('enterprise-filing', () => {
   it('prerequisites not met → revise loop; the city and the province return it; the enterprise record is updated', async () => {
     // Registered before, not a large / 省属备案 / 链主 enterprise: 首席技师 is out of scope (GD-E-2).
     const ent = await h.seed.enterprise({ jurisdiction: 'guangdong', n: 43, levels: [], enterprise: { large: false, name: '旧名称有限公司' } });
-    const hr = `enterprise:${ent.creditCode}:hr`;
+    const hr = `enterprise-${ent.creditCode}-hr`;
     const pi = await h.startProcess('enterprise-filing', {
       jurisdiction: 'guangdong',
       enterprise: { creditCode: ent.creditCode, name: ent.name, divisionCode: ent.divisionCode, occupationHasLevel1: true },
@@ -137,7 +137,7 @@ describe('enterprise-filing', () => {
     await h.completeUserTask(revise, { filing: filingOf('广州新名称科技有限公司', ['T']), revisionAction: 'resubmit', revisionNote: '仅申请特级技师' });
 
     // The city returns it …
-    let city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city:440300' });
+    let city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city-440300' });
     await h.completeUserTask(city, { filingCityDecision: 'return', filingCityComment: '岗位背景情况需补充设岗数量' });
     revise = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'revise-filing', candidateGroup: hr });
     expect(await h.variables(pi)).toMatchObject({ filingCityDecision: 'return', filingCityComment: '岗位背景情况需补充设岗数量', revisionAction: 'resubmit' });
@@ -145,19 +145,19 @@ describe('enterprise-filing', () => {
     await h.completeUserTask(revise, { filing: better, revisionAction: 'resubmit' });
 
     // … the second round starts with an empty decision (the reviewer decides again), and approves.
-    city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city:440300' });
+    city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city-440300' });
     await expect(h.completeUserTask(city, {})).rejects.toThrow(/filingCityDecision.*is required/);
     await h.completeUserTask(city, { filingCityDecision: 'approve', filingCityComment: '补充后同意' });
 
     // The province returns it once, then records it.
-    let province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-filing-province', candidateGroup: 'province:44' });
+    let province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-filing-province', candidateGroup: 'province-44' });
     await h.completeUserTask(province, { filingProvinceDecision: 'return', filingProvinceComment: '请补充法人签字页扫描件' });
     revise = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'revise-filing', candidateGroup: hr });
     expect(await h.variables(pi)).toMatchObject({ filingProvinceDecision: 'return', evaluatorFiling: null });
     await h.completeUserTask(revise, { revisionAction: 'resubmit', revisionNote: '已补充' });
-    city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city:440300' });
+    city = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review-filing-city', candidateGroup: 'city-440300' });
     await h.completeUserTask(city, { filingCityDecision: 'approve', filingCityComment: '同意' });
-    province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-filing-province', candidateGroup: 'province:44' });
+    province = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'record-filing-province', candidateGroup: 'province-44' });
     await h.completeUserTask(province, {
       filingProvinceDecision: 'record',
       evaluatorFiling: { category: 'Y', authority: 'province', siteProvince: '44', siteSerial: '000043', levels: ['T'], filedOn: '2026-09-05' },
@@ -175,7 +175,7 @@ describe('enterprise-filing', () => {
       enterprise: { creditCode, name: '成都天府机械有限公司', divisionCode: '510107', sichuanFiling: 'none' },
       filing: filingOf('成都天府机械有限公司', ['T']),
     });
-    const revise = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'revise-filing', candidateGroup: `enterprise:${creditCode}:hr` });
+    const revise = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'revise-filing', candidateGroup: `enterprise-${creditCode}-hr` });
     expect((await h.variables(pi)).prerequisites).toMatchObject({ met: false, reasons: [expect.stringContaining('SC-E-1')], flags: ['occupation-without-level-1'] });
     await h.completeUserTask(revise, { revisionAction: 'withdraw', revisionNote: '待完成省级备案后再申请' });
     await h.waitForCompletion(pi);

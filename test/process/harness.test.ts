@@ -41,7 +41,7 @@ const ELEMENTS: El[] = [
     id: 'review',
     kind: 'user',
     name: '审核',
-    ext: `<zeebe:userTask /><zeebe:formDefinition formId="harness-review-form" /><zeebe:assignmentDefinition candidateGroups="=[&quot;enterprise:&quot; + enterprise.creditCode + &quot;:hr&quot;]" />`,
+    ext: `<zeebe:userTask /><zeebe:formDefinition formId="harness-review-form" /><zeebe:assignmentDefinition candidateGroups="=[&quot;enterprise-&quot; + enterprise.creditCode + &quot;-hr&quot;]" />`,
   },
   { id: 'issue', kind: 'service', name: '颁发证书', ext: job('pingpin.harness.issue') },
   { id: 'uploaded', kind: 'catch', name: '已上传', body: '<bpmn:messageEventDefinition messageRef="m_uploaded" />' },
@@ -130,8 +130,8 @@ describe('process harness', () => {
     const app = await h.seed.application(cmp.id, h.seed.applicant({ n: 1, name: '王师傅' }));
     const pi = await h.startProcess('harness-demo', { campaign: { id: cmp.id }, enterprise: { creditCode: ent.creditCode, name: ent.name }, applicationId: app.id });
 
-    const task = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review', candidateGroup: `enterprise:${ent.creditCode}:hr` });
-    expect(task).toMatchObject({ name: '审核', candidateGroups: [`enterprise:${ent.creditCode}:hr`] });
+    const task = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'review', candidateGroup: `enterprise-${ent.creditCode}-hr` });
+    expect(task).toMatchObject({ name: '审核', candidateGroups: [`enterprise-${ent.creditCode}-hr`] });
 
     // What the form would not submit is refused, every problem at once.
     const refused = await h.completeUserTask(task, { approved: 'yes', score: 101, post: 'X1', route: 'fast', extra: 1, reason: '?' }).catch((e: Error) => e.message);

@@ -33,9 +33,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h?.stop());
 
-const CITY = 'city:510100';
-const PROVINCE = 'province:51';
-const hr = (creditCode: string) => `enterprise:${creditCode}:hr`;
+const CITY = 'city-510100';
+const PROVINCE = 'province-51';
+const hr = (creditCode: string) => `enterprise-${creditCode}-hr`;
 const today = () => todayInShanghai(h.now());
 /** 09:00 Beijing time of a date: when the clerk opens Tasklist on the day a timer fell due. */
 const morningOf = (date: string) => `${date}T09:00:00+08:00`;

@@ -62,7 +62,7 @@ async function startPublicity(h: ProcessHarness, days = 5): Promise<Started> {
     const app = await h.seed.application(campaign.id, applicant);
     apps.push({ id: app.id, name, idNumber: applicant.idNumber });
   }
-  const hr = `enterprise:${enterprise.creditCode}:hr`;
+  const hr = `enterprise-${enterprise.creditCode}-hr`;
   const pi = await h.startProcess('publicity', {
     campaign: { id: campaign.id, jurisdiction: 'guangdong', level: 'T', year: 2026, batch: 2, deadline: '2026-10-30' },
     enterprise,
@@ -298,7 +298,7 @@ describe('publicity', () => {
       campaign: { id: campaign.id },
       notice: { kind: 'results' as const, title: '评聘结果公示', entries: [{ applicationId: app.id, name: '陈师傅', summary: '车工' }] },
       days: 5,
-      investigatorGroup: `enterprise:${enterprise.creditCode}:hr`,
+      investigatorGroup: `enterprise-${enterprise.creditCode}-hr`,
     };
     const job = jobContext();
     const a = await publish.handler(input, job, h.services);
@@ -351,7 +351,7 @@ describe('publicity', () => {
       // A title with a clear ID number pasted in: published masked, like the entries.
       notice: { kind: 'results' as const, title: `关于周师傅（${applicant.idNumber}）等评聘结果的公示`, entries: [{ applicationId: app.id, name: '周师傅', summary: '车工' }] },
       days: 5,
-      investigatorGroup: `enterprise:${enterprise.creditCode}:hr`,
+      investigatorGroup: `enterprise-${enterprise.creditCode}-hr`,
     };
     const job = jobContext({ processInstanceKey: '2251799813686001' });
     const first = await publish.handler(input, job, h.services);

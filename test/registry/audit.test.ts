@@ -19,7 +19,7 @@ describe.each(backends())('audit trail on $name', (b) => {
     const cmp = await campaign(registry, e.creditCode);
     await registry.applications.create({ campaignId: cmp.id, level: 'T', applicant: { name: '甲', idNumber: idNumber(71) }, by: 'hr:a' });
     await registry.campaigns.setStatus({ id: cmp.id, status: 'running', by: 'hr:b' });
-    await registry.bans.record({ subject: 'person', idNumber: idNumber(72), reason: 'x', basis: '002 七(四)', decidedOn: '2026-01-05', by: 'province:44' });
+    await registry.bans.record({ subject: 'person', idNumber: idNumber(72), reason: 'x', basis: '002 七(四)', decidedOn: '2026-01-05', by: 'province-44' });
     return { registry, store };
   }
 
@@ -35,7 +35,7 @@ describe.each(backends())('audit trail on $name', (b) => {
       [3, 'campaign.created', BY, 'campaign'],
       [4, 'application.created', 'hr:a', 'application'],
       [5, 'campaign.status', 'hr:b', 'campaign'],
-      [6, 'ban.recorded', 'province:44', 'ban'],
+      [6, 'ban.recorded', 'province-44', 'ban'],
     ]);
     for (let k = 1; k < entries.length; k++) expect(entries[k]!.prevHash).toBe(entries[k - 1]!.hash);
     expect(entries[0]!.prevHash).toBe('0'.repeat(64));

@@ -8,7 +8,7 @@ describe.each(backends())('bans on $name', (b) => {
   it('bans a person for five years from the decision and disqualifies the whole year of it', async () => {
     const { registry, store } = await h.fresh();
     const person = idNumber(41, '19820707');
-    const ban = await registry.bans.record({ subject: 'person', idNumber: person, reason: '伪造业绩材料', basis: '002 七(四)', decidedOn: '2026-03-15', by: 'province:44' });
+    const ban = await registry.bans.record({ subject: 'person', idNumber: person, reason: '伪造业绩材料', basis: '002 七(四)', decidedOn: '2026-03-15', by: 'province-44' });
     expect(ban).toMatchObject({ subject: 'person', idNumber: `${person.slice(0, 4)}**********${person.slice(14)}`, creditCode: null, decidedOn: '2026-03-15', until: '2031-03-15', disqualifiedYear: 2026 });
     expect(JSON.stringify(await h.raw(store, 'SELECT * FROM bans'))).not.toContain(person);
 

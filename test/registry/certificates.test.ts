@@ -47,7 +47,7 @@ describe.each(backends())('certificates and serials on $name', (b) => {
     expect(JSON.stringify(await registry.audit.list())).not.toContain(holder.idNumber);
     await expect(registry.certificates.getWithIdNumber('Y00004400012326T999999', BY)).rejects.toBeInstanceOf(NotFoundError);
 
-    const revoked = await registry.certificates.revoke({ code: first.code, reason: '管理期考核不合格（001 附件4 第七条）', revokedOn: '2027-03-01', by: 'province:51' });
+    const revoked = await registry.certificates.revoke({ code: first.code, reason: '管理期考核不合格（001 附件4 第七条）', revokedOn: '2027-03-01', by: 'province-51' });
     expect(revoked).toMatchObject({ status: 'revoked', revokedOn: '2027-03-01', revokedReason: '管理期考核不合格（001 附件4 第七条）' });
     await expect(registry.certificates.revoke({ code: first.code, reason: 'again', revokedOn: '2027-03-02', by: BY })).rejects.toBeInstanceOf(ConflictError);
     await expect(registry.certificates.revoke({ code: second.code, reason: 'x', revokedOn: '2026-05-01', by: BY })).rejects.toThrow(/revokedOn: must not be before the issue date/);

@@ -14,7 +14,7 @@ describe.each(backends())('Sichuan quotas on $name', (b) => {
   it('reserves up to the quota and no further, with idempotent reserve and release', async () => {
     const { registry, code } = await sichuan();
     const key = { creditCode: code, year: 2026, level: 'T' as const };
-    expect(await registry.quotas.set({ ...key, quota: 2, by: 'province:51' })).toMatchObject({ quota: 2, reserved: 0, available: 2 });
+    expect(await registry.quotas.set({ ...key, quota: 2, by: 'province-51' })).toMatchObject({ quota: 2, reserved: 0, available: 2 });
 
     const r1 = await registry.quotas.reserve({ reservationId: 'app-1', ...key, by: BY });
     expect(r1).toMatchObject({ id: 'app-1', status: 'reserved', releasedAt: null });

@@ -9,7 +9,7 @@
  * const h = await startProcessHarness({ pinnedAt: '2026-09-01T09:00:00+08:00' });
  * const ent = await h.seed.enterprise({ jurisdiction: 'guangdong', n: 1 });
  * const pi = await h.startProcess('appraisal-guangdong', { campaignId: … });
- * const task = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'draft-plan', candidateGroup: `enterprise:${ent.creditCode}:hr` });
+ * const task = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'draft-plan', candidateGroup: `enterprise-${ent.creditCode}-hr` });
  * await h.completeUserTask(task, { planPublished: true });       // checked against the task's form
  * await h.advanceClock('2026-09-10T00:00:00+08:00');              // timers fire
  * await h.publish('publicity-objection', noticeId, { objection: { … } });

@@ -9,6 +9,7 @@
  * Idempotent: a redelivered job finds the campaign already bound to this instance and running.
  */
 import { z } from 'zod';
+import { cityCodeOf, groupIds } from '../../src/domain/groups.js';
 import { computeEnterpriseFacts } from '../../src/domain/prerequisites.js';
 import type { Campaign, Enterprise, Registry } from '../../src/registry/index.js';
 import { defineWorker } from '../runtime.js';
@@ -48,24 +49,11 @@ const output = z.object({
     .describe('开展评聘的企业（登记系统），cityCode 为所在地级市的区划代码'),
   groups: z
     .object({ hr: z.string(), panel: z.string(), oversight: z.string(), city: z.string(), province: z.string() })
-    .describe('用户任务的候选组（DOMAIN.md §6）：enterprise:<信用代码>:hr / :panel / :oversight、city:<地级市区划代码>、province:<省代码>'),
+    .describe('用户任务的候选组（DOMAIN.md §6，Camunda 8.8 组 ID）：enterprise-<信用代码>-hr / -panel / -oversight、city-<地级市区划代码>、province-<省代码>'),
   enterpriseFacts: z
     .object({ filedWith: z.string(), filedLevels: z.array(z.string()), aboveDesignatedSize: z.boolean(), provinciallyFiled: z.boolean(), large: z.boolean(), chainLeader: z.boolean(), mohrssFiled: z.boolean(), selfEvaluationYears: z.number(), seniorTechnicianRecognitionDone: z.boolean(), sichuanFiling: z.string(), runsSpecialGradeAppraisal: z.boolean(), occupationHasLevel1: z.null(), occupationInFiledScope: z.null() })
     .describe('企业范围判定事实，prerequisites-<地区>-<等级> 决策的输入（docs/eligibility.md）；职业相关的两项在开启时未知，为 null'),
 });
-
-/** `city:` group: the prefecture's division code (the enterprise's code with the last two digits 00). */
-export const cityCodeOf = (divisionCode: string): string => `${divisionCode.slice(0, 4)}00`;
-
-export function groupsOf(enterprise: { creditCode: string; divisionCode: string; province: string }) {
-  return {
-    hr: `enterprise:${enterprise.creditCode}:hr`,
-    panel: `enterprise:${enterprise.creditCode}:panel`,
-    oversight: `enterprise:${enterprise.creditCode}:oversight`,
-    city: `city:${cityCodeOf(enterprise.divisionCode)}`,
-    province: `province:${enterprise.province}`,
-  };
-}
 
 /**
  * The enterprise side of bpmn/prerequisites.dmn from the registry. The two facts about an occupation
@@ -178,7 +166,7 @@ export const campaignOpenWorker = defineWorker({
         chainLeader: enterprise.chainLeader,
         filings: enterprise.filings.map((f) => ({ level: f.level, evaluatorKey: f.evaluatorKey, authority: f.authority, status: f.status, filedOn: f.filedOn })),
       },
-      groups: groupsOf(enterprise),
+      groups: groupIds(enterprise),
       enterpriseFacts,
     };
   },

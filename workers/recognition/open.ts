@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { actor, idString, refuse, registryCall } from '../campaign/shared.js';
-import { cityCodeOf, groupsOf } from '../campaign/open.js';
+import { cityCodeOf, groupIds } from '../../src/domain/groups.js';
 import { defineWorker } from '../runtime.js';
 
 const TYPE = 'pingpin.recognition.open';
@@ -60,7 +60,7 @@ export const recognitionOpenWorker = defineWorker({
         cityCode: cityCodeOf(enterprise.divisionCode),
         province: enterprise.province,
       },
-      groups: groupsOf(enterprise),
+      groups: groupIds(enterprise),
     };
   },
 });
