@@ -20,6 +20,7 @@ import { eligibilityRecord } from './eligibility/record.js';
 import { filingRecord } from './filing/record.js';
 import { filingRegister } from './filing/register.js';
 import { fraudBanWorker } from './fraud/ban.js';
+import { fraudRecordReportWorker } from './fraud/record-report.js';
 import { close as publicityClose } from './publicity/close.js';
 import { decideObjection as publicityDecideObjection } from './publicity/decide-objection.js';
 import { publish as publicityPublish } from './publicity/publish.js';
@@ -70,6 +71,7 @@ export const workers: WorkerDefinition[] = [
   campaignNextBatchWorker,
   campaignArchiveWorker,
   // fraud (弄虚作假: every appraisal-* event subprocess)
+  fraudRecordReportWorker,
   fraudBanWorker,
   // direct-recognition (职业技能等级直接认定, Sichuan 001 附件2); it shares register-candidates,
   // apply-publicity and archive with the appraisal campaigns, and the publicity and

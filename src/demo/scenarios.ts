@@ -7,6 +7,7 @@
  * follows, and only a task nobody here knows how to answer stops it (with its id, in both languages).
  */
 import type { Registry } from '../registry/index.js';
+import { fraudReportMessage, objectionMessage } from '../../workers/intake.js';
 import { type Clerk, DemoError, type ProcessInstance, type UserTask } from './clerk.js';
 import { JURISDICTION_NAMES, LEVEL_NAMES, type SeededCampaign } from './seed.js';
 import { actorOf, type Bilingual, NOTICE_KINDS, taskEn } from './text.js';
@@ -257,10 +258,25 @@ async function letPublicityRun(ctx: DriverContext, run: Run, family: ProcessInst
 async function raiseObjection(ctx: DriverContext, run: Run, noticeId: string, kind: string, say: (zh: string, en: string) => void): Promise<boolean> {
   const target = run.seed.applications.find((a) => a.role === 'objection');
   if (!target || kind !== 'results') return false;
-  const objection = { submitter: '本企业职工（实名）', contact: '13800138000', text: `${target.name}申报的技术革新项目据称为班组集体成果，请核实其个人贡献。`, applicationId: target.applicationId };
-  // The channel's submission number as messageId (docs/procedures.md): a double submission is refused.
-  await ctx.clerk.publish('publicity-objection', noticeId, { objection }, { messageId: `objection-${noticeId}-${target.applicationId}` });
-  say(`公示期内收到针对 ${target.name} 的异议：${objection.text}`, `an objection against ${target.name} arrives during the publicity (notice ${noticeId})`);
+  // The public channel files the objection with the registry first (name and phone encrypted there)
+  // and publishes only the reference and masked forms; its submission number (受理编号) is the key of
+  // both, so a double submission is filed once and refused by the engine (docs/procedures.md).
+  const submissionNumber = `objection-${noticeId}-${target.applicationId}`;
+  const objection = await ctx.registry.intake.file({
+    kind: 'objection',
+    submissionNumber,
+    noticeId,
+    submitter: '陈国栋',
+    contact: '13800138000',
+    text: `${target.name}申报的技术革新项目据称为班组集体成果，请核实其个人贡献。`,
+    applicationId: target.applicationId,
+    by: 'demo:public-channel',
+  });
+  await ctx.clerk.publish('publicity-objection', noticeId, objectionMessage(objection), { messageId: submissionNumber });
+  say(
+    `公示期内收到针对 ${target.name} 的实名异议（异议人 ${objection.submitterMasked}，联系方式 ${objection.contactMasked}，受理编号 ${objection.id}）：${objection.text}`,
+    `an objection against ${target.name} arrives during the publicity (notice ${noticeId}); the registry keeps the objector's name and phone encrypted, the message carries submission ${objection.id} and masked forms`,
+  );
   run.events.push(`objection:${target.applicationId}:rejected`);
   return true;
 }
@@ -270,9 +286,23 @@ async function beforeTask(ctx: DriverContext, run: Run, task: UserTask, say: (zh
   const fraud = run.seed.applications.find((a) => a.role === 'fraud');
   if (!fraud || run.fraudReported || task.elementId !== 'confirm-list') return;
   run.fraudReported = true;
-  const report = { applicationId: fraud.applicationId, text: `${fraud.name}提交的高级技师岗位聘任证明系伪造。`, reporter: '实名举报人' };
-  await ctx.clerk.publish('fraud-reported', run.seed.campaignId, { report }, { messageId: `fraud-${run.seed.campaignId}-${report.applicationId}` });
-  say(`收到实名举报：${report.text}`, `a fraud report against ${fraud.name} reaches the province (message fraud-reported, key ${run.seed.campaignId})`);
+  // Filed with the registry first, like the objection: the message carries the reference and masked forms only.
+  const submissionNumber = `fraud-${run.seed.campaignId}-${fraud.applicationId}`;
+  const report = await ctx.registry.intake.file({
+    kind: 'fraud-report',
+    submissionNumber,
+    campaignId: run.seed.campaignId,
+    submitter: '刘振华',
+    contact: 'liu.zhenhua@example.cn',
+    text: `${fraud.name}提交的高级技师岗位聘任证明系伪造。`,
+    applicationId: fraud.applicationId,
+    by: 'demo:public-channel',
+  });
+  await ctx.clerk.publish('fraud-reported', run.seed.campaignId, fraudReportMessage(report), { messageId: submissionNumber });
+  say(
+    `收到实名举报（举报人 ${report.submitterMasked}，联系方式 ${report.contactMasked}，受理编号 ${report.id}）：${report.text}`,
+    `a fraud report against ${fraud.name} reaches the province (message fraud-reported, key ${run.seed.campaignId}, submission ${report.id})`,
+  );
 }
 
 const fill = (rows: unknown, decide: (applicationId: string) => Record<string, unknown>) =>

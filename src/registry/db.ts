@@ -154,6 +154,28 @@ export interface ObjectionTable {
   investigated_on: string | null;
   /** 0005: the caller's key for a filing done once (unique when set). */
   idempotency_key: string | null;
+  /** 0006: the submission (intake) the objection was filed from; unique when set. */
+  submission_id: string | null;
+}
+
+/** 0006: a public submission (objection, fraud report) as the intake received it. */
+export interface SubmissionTable {
+  id: string;
+  kind: string;
+  submission_number: string;
+  notice_id: string | null;
+  campaign_id: string | null;
+  application_id: string | null;
+  credit_code: string | null;
+  submitter_masked: string | null;
+  submitter_enc: string | null;
+  contact_masked: string | null;
+  contact_enc: string | null;
+  /** Masked: phone numbers, e-mail addresses and ID numbers in it replaced by their masked forms. */
+  text: string;
+  /** The text as submitted, encrypted. */
+  text_enc: string;
+  received_at: string;
 }
 
 export interface CertificateTable {
@@ -329,6 +351,7 @@ export interface DB {
   application_history: ApplicationHistoryTable;
   notices: NoticeTable;
   objections: ObjectionTable;
+  submissions: SubmissionTable;
   certificates: CertificateTable;
   serial_counters: SerialCounterTable;
   bans: BanTable;

@@ -53,6 +53,7 @@ export {
   type Objection,
   type ObjectionOutcome,
 } from './repos/notices.js';
+export { SUBMISSION_KINDS, objectorDisplay, type FileSubmissionInput, type Submission, type SubmissionKind, type SubmissionWithContact } from './repos/intake.js';
 export {
   MAX_SERIAL,
   formatCertificateCode,

@@ -16,6 +16,10 @@
  * 0600 on first start). A fingerprint of the key is kept in the database, so a database opened
  * with another key is refused instead of silently finding no bans. Back the key up with the
  * database: without it the clear ID numbers and the hash lookups are lost.
+ *
+ * The same key encrypts the names, contacts and texts of public submissions (objections, fraud
+ * reports) that the intake keeps (repos/intake.ts); their masked forms come from
+ * src/domain/personal-data.ts.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';

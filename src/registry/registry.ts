@@ -19,6 +19,7 @@ import { Appointments } from './repos/appointments.js';
 import { Applications, Campaigns } from './repos/campaigns.js';
 import { Certificates, type AllocatedSerial, type AllocateSerialInput, type Certificate, type IssueCertificateInput } from './repos/certificates.js';
 import { Enterprises } from './repos/enterprises.js';
+import { Intake } from './repos/intake.js';
 import { ManagementPeriods } from './repos/management-periods.js';
 import { NationalUploads } from './repos/national-uploads.js';
 import { Notices, Objections } from './repos/notices.js';
@@ -64,6 +65,8 @@ export class Registry {
   readonly applications: Applications;
   readonly notices: Notices;
   readonly objections: Objections;
+  /** Public submissions (objections, fraud reports) as their channels received them; contacts encrypted. */
+  readonly intake: Intake;
   readonly certificates: Certificates;
   readonly bans: Bans;
   readonly quotas: Quotas;
@@ -91,6 +94,7 @@ export class Registry {
     this.applications = new Applications(core);
     this.notices = new Notices(core);
     this.objections = new Objections(core);
+    this.intake = new Intake(core);
     this.certificates = new Certificates(core);
     this.bans = new Bans(core);
     this.quotas = new Quotas(core);
@@ -252,6 +256,9 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
           `restore the original ${options.secret !== undefined ? 'secret' : join(dataDir, 'registry.key')}; without it ID numbers can be neither read nor matched`,
       );
     }
+    // Objections filed before 0006 kept the objector's contact in clear: encrypted now that the key is known.
+    const adopted = await new Intake(core).adoptLegacy();
+    if (adopted > 0) logger.info({ objections: adopted }, 'registry: contacts of earlier objections moved to the intake, encrypted');
   } catch (err) {
     await closeDb();
     throw err;

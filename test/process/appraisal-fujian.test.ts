@@ -24,6 +24,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Enterprise } from '../../src/registry/index.js';
 import { SEED_BY, startProcessHarness, type ProcessHarness, type UserTask } from '../support/process.js';
+import { publishFraudReport, publishObjection } from '../support/intake.js';
 
 /** Monday: the tests run one after the other on one engine clock, so they start early in a year with a holiday schedule (2026). */
 const PINNED = '2026-03-02T09:00:00+08:00';
@@ -429,9 +430,7 @@ describe('appraisal-fujian', () => {
     const pi = await h.startProcess('appraisal-fujian', { campaignId: s.campaignId, level: 'T' });
     const { noticeId, endsAt } = await planAndPublicizeCandidates(pi, s);
 
-    await h.publish('publicity-objection', noticeId, {
-      objection: { submitter: '车间职工', contact: '13900000000', text: '蔡文彬申报的技术革新成果系班组集体完成，业绩材料不实。', applicationId: cai.id },
-    });
+    await publishObjection(h, noticeId, { submitter: '车间职工', contact: '13900000000', text: '蔡文彬申报的技术革新成果系班组集体完成，业绩材料不实。', applicationId: cai.id });
     const inquiry = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-objection', candidateGroup: s.groups.hr });
     await h.completeUserTask(inquiry, {
       objectionOutcome: 'upheld',
@@ -542,7 +541,7 @@ describe('appraisal-fujian', () => {
     for (const t of await waitForTasks(pi, 'review-materials', 2)) await h.completeUserTask(t, { materialsCheck: 'complete' });
     await waitForTasks(pi, 'score-candidate', 10);
 
-    await h.publish('fraud-reported', s.campaignId, { report: { applicationId: he.id, text: '何某的高级技师岗位聘任证明系伪造。', reporter: '实名举报人' } });
+    await publishFraudReport(h, s.campaignId, { applicationId: he.id, text: '何某的高级技师岗位聘任证明系伪造。', reporter: '实名举报人', contact: 'jubao@example.cn' });
     const investigation = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-fraud', candidateGroup: s.groups.province });
     await h.completeUserTask(investigation, {
       fraudFinding: 'confirmed',

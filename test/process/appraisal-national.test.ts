@@ -20,8 +20,11 @@ import { campaignOpenWorker } from '../../workers/campaign/open.js';
 import { campaignRegisterCandidatesWorker } from '../../workers/campaign/register-candidates.js';
 import { campaignSelectWorker } from '../../workers/campaign/select.js';
 import { fraudBanWorker } from '../../workers/fraud/ban.js';
+import { fraudRecordReportWorker } from '../../workers/fraud/record-report.js';
+import { fraudReportMessage } from '../../workers/intake.js';
 import { NonRetryableError, type JobContext, type WorkerDefinition } from '../../workers/runtime.js';
 import { startProcessHarness, type ProcessHarness, type UserTask, jobContext } from '../support/process.js';
+import { publishFraudReport, publishObjection } from '../support/intake.js';
 
 const PINNED = '2026-09-01T09:00:00+08:00';
 const OCC = '6-18-01-01';
@@ -164,7 +167,7 @@ describe('appraisal-national', () => {
     const inOrder = (...ids: string[]) => applications.filter((id) => ids.includes(id));
     expect(proposed!.entries.map((e) => e.applicationId)).toEqual(inOrder(wang.id, li.id, sun.id));
     expect(await statusOf(zhao.id)).toBe('ineligible');
-    await h.publish('publicity-objection', noticeId, { objection: { submitter: '匿名职工', contact: '13800000000', text: '孙某业绩材料中的技改项目并非本人主持。', applicationId: sun.id } });
+    await publishObjection(h, noticeId, { contact: '13800000000', text: '孙某业绩材料中的技改项目并非本人主持。', applicationId: sun.id });
     const inquiry = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-objection', candidateGroup: hr });
     // The investigation concludes on 09-03 (the registry takes no investigation dated in the future).
     await h.advanceClock('2026-09-03T10:00:00+08:00');
@@ -221,9 +224,13 @@ describe('appraisal-national', () => {
     const confirm = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'confirm-list', candidateGroup: hr });
 
     // A report reaches the province while the enterprise is confirming the list.
-    await h.publish('fraud-reported', cmp.id, { report: { applicationId: wu.id, text: '吴某的高级技师岗位聘任证明系伪造。', reporter: '实名举报人' } });
+    const submission = await publishFraudReport(h, cmp.id, { applicationId: wu.id, text: '吴某的高级技师岗位聘任证明系伪造。', reporter: '周明', contact: '13700001111' });
     const investigation = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-fraud', candidateGroup: 'province-32' });
-    expect((await taskVariables(investigation)).report).toMatchObject({ applicationId: wu.id });
+    // The province sees the reference and the masked reporter; name and phone stay in the registry.
+    const seen = await taskVariables(investigation);
+    expect(seen.report).toEqual({ ref: submission.id, reporterMasked: '周*', contactMasked: '137****1111', text: '吴某的高级技师岗位聘任证明系伪造。', applicationId: wu.id });
+    expect(seen.reportReceivedAt).toBe(submission.receivedAt);
+    expect(JSON.stringify(seen)).not.toMatch(/13700001111|周明/);
     const decidedOn = h.now().toISOString().slice(0, 10);
     await h.completeUserTask(investigation, {
       fraudFinding: 'confirmed',
@@ -257,6 +264,40 @@ describe('appraisal-national', () => {
     expect(await h.registry.bans.active({ idNumber: wu.idNumber, asOf: until })).toHaveLength(0);
     expect(await h.registry.bans.active({ idNumber: zhou.idNumber, asOf: decidedOn })).toHaveLength(0);
   }, 120_000);
+
+  it('refuses a fraud report that carries the reporter in clear, or that the registry does not back: no investigation opens', async () => {
+    const { cmp, apps } = await seedCampaign(9, [{ name: '郑立新', record: QUALIFIED }]);
+    const zheng = apps[0]!;
+    const pi = await h.startProcess('appraisal-national', { campaignId: cmp.id });
+    // A channel that skipped the intake: the reporter's name and phone in the message.
+    await h.publish('fraud-reported', cmp.id, { report: { applicationId: zheng.id, text: `郑立新的证明系伪造，身份证 ${zheng.idNumber}`, reporter: '王某某', contact: '13712345678' } });
+    const incident = await h.waitForIncident({ processInstanceKey: pi, elementId: 'record-report' });
+    expect(incident.errorType).toBe('JOB_NO_RETRIES');
+    expect(incident.errorMessage).toContain("report.reporter: 举报不得在流程变量中携带明文举报人姓名（report.reporter）：渠道须先向登记簿受理（registry.intake.file）登记，消息只带受理编号 ref 和脱敏信息 / report.reporter is personal data in clear");
+    expect(incident.errorMessage).toContain('report.contact: 举报不得在流程变量中携带明文联系方式（report.contact）');
+    expect(incident.errorMessage).toContain(`report.text 含明文公民身份号码（${zheng.idNumber.slice(0, 4)}**********${zheng.idNumber.slice(14)}）`);
+    expect(incident.errorMessage).toContain('report.ref: 缺少举报受理编号 / report.ref is missing');
+    for (const clear of ['13712345678', zheng.idNumber, '王某某']) expect(incident.errorMessage).not.toContain(clear);
+    const open = await h.http('POST', '/v2/user-tasks/search', { filter: { processInstanceKey: pi, elementId: 'investigate-fraud' } });
+    expect((open.body as { items: unknown[] }).items).toEqual([]);
+
+    // The reference must be the registry's report about this campaign, with the registry's masked forms.
+    const report = await h.registry.intake.file({ kind: 'fraud-report', submissionNumber: 'JB-national-9', campaignId: cmp.id, submitter: '王某某', contact: '13712345678', text: '郑立新的证明系伪造。', applicationId: zheng.id, by: 'channel:test' });
+    const message = fraudReportMessage(report).report;
+    const job = jobContext({ processInstanceKey: pi });
+    expect(await fraudRecordReportWorker.handler({ campaignId: cmp.id, report: message }, job, h.services)).toEqual({ reportReceivedAt: report.receivedAt });
+    await expect(fraudRecordReportWorker.handler({ campaignId: 'another-campaign', report: message }, job, h.services)).rejects.toThrow(
+      `受理编号 report.ref=${report.id} 是弄虚作假举报（评聘活动 ${cmp.id}），不是针对评聘活动 another-campaign 的弄虚作假举报`,
+    );
+    await expect(fraudRecordReportWorker.handler({ campaignId: cmp.id, report: { ...message, ref: 'nope' } }, job, h.services)).rejects.toThrow('受理编号 report.ref=nope 在登记簿中不存在');
+    await expect(fraudRecordReportWorker.handler({ campaignId: cmp.id, report: { ...message, reporterMasked: null } }, job, h.services)).rejects.toThrow(
+      `消息与登记簿受理记录 ${report.id} 不一致（report.reporterMasked）：消息须按受理记录生成 / the message differs from the registry's submission ${report.id} in report.reporterMasked: build it from the submission`,
+    );
+    expect(fraudRecordReportWorker.input.safeParse({ campaignId: cmp.id, report: { ...message, text: '请联系 jubao@example.cn' } }).error!.issues[0]!.message).toContain(
+      'report.text holds an e-mail address in clear (j***@example.cn)',
+    );
+    await h.http('POST', `/v2/process-instances/${pi}/cancellation`, {});
+  }, 60_000);
 
   it('cancels and archives the campaign of an enterprise outside the pilot (not filed)', async () => {
     const ent: Enterprise = await h.seed.enterprise({ jurisdiction: 'national', n: 3, levels: [] });

@@ -24,6 +24,7 @@ import { recognitionRecordWorker } from '../../workers/recognition/record.js';
 import { recognitionReportWorker } from '../../workers/recognition/report.js';
 import { describeIssues, type JobContext } from '../../workers/runtime.js';
 import { startProcessHarness, type ProcessHarness, type UserTask, jobContext } from '../support/process.js';
+import { publishObjection } from '../support/intake.js';
 
 const PINNED = '2026-09-01T09:00:00+08:00';
 
@@ -83,7 +84,8 @@ async function passWindow(pi: string, campaignId: string, kind: string) {
   return notice;
 }
 
-const objection = (text: string, applicationId?: string) => ({ objection: { submitter: '匿名职工', contact: '13800138000', text, ...(applicationId ? { applicationId } : {}) } });
+/** An anonymous objection, filed with the registry's intake and published by reference (workers/intake.ts). */
+const objection = (noticeId: string, text: string, applicationId?: string) => publishObjection(h, noticeId, { contact: '13800138000', text, ...(applicationId ? { applicationId } : {}) });
 
 /** Today on the engine clock in Asia/Shanghai, the day the registry takes as today. */
 const shanghaiToday = () => new Date(h.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -240,7 +242,7 @@ describe('direct-recognition', () => {
     );
     expect((await h.registry.applications.get(yang.id))!.status).toBe('ineligible');
     await h.waitForElement({ processInstanceKey: pi, elementId: 'window-ends', timeoutMs: 20_000 });
-    await h.publish('publicity-objection', resultsNotice.id, objection('反映陈志强申报的技术攻关成果系他人完成，请核实。', chen.id));
+    await objection(resultsNotice.id, '反映陈志强申报的技术攻关成果系他人完成，请核实。', chen.id);
     const investigate = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-objection', candidateGroup: hr });
     await h.completeUserTask(investigate, {
       objectionOutcome: 'upheld',
@@ -301,7 +303,7 @@ describe('direct-recognition', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await h.waitForElement({ processInstanceKey: pi, elementId: 'window-ends', timeoutMs: 20_000 });
-    await h.publish('publicity-objection', notice.id, objection('方案未明确技师现场评审的评审专家组成，且未征求职工代表意见。'));
+    await objection(notice.id, '方案未明确技师现场评审的评审专家组成，且未征求职工代表意见。');
     const investigate = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-objection', candidateGroup: hr });
     expect((await taskVariables(investigate)).notice).toMatchObject({ kind: 'plan', entries: [] });
     // Completed through the form: upheld, and nobody to name — the form hides the person to remove
@@ -503,7 +505,7 @@ describe('direct-recognition: people out of the round, and what the plan form sh
       await new Promise((r) => setTimeout(r, 50));
     }
     await h.waitForElement({ processInstanceKey: pi, elementId: 'window-ends', timeoutMs: 20_000 });
-    await h.publish('publicity-objection', notice.id, objection('方案未明确高级技师现场评审的评分细则。'));
+    await objection(notice.id, '方案未明确高级技师现场评审的评分细则。');
     const investigate = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'investigate-objection', candidateGroup: hr });
     // Completed through the form, investigated today on the engine clock (earlier tests moved it on).
     await h.completeUserTask(investigate, {

@@ -14,7 +14,9 @@ import { decideObjection } from '../../workers/publicity/decide-objection.js';
 import { publish } from '../../workers/publicity/publish.js';
 import { recordObjection } from '../../workers/publicity/record-objection.js';
 import { result } from '../../workers/publicity/result.js';
+import { objectionMessage } from '../../workers/intake.js';
 import { ROOT } from '../support/harness.js';
+import { fileObjection, publishObjection } from '../support/intake.js';
 import { startProcessHarness, type ProcessHarness, type UserTask, jobContext } from '../support/process.js';
 
 const WORKERS = [publish, close, recordObjection, decideObjection, result];
@@ -84,9 +86,14 @@ async function startPublicity(h: ProcessHarness, days = 5): Promise<Started> {
   return { pi, noticeId: vars.noticeId as string, window: vars.window as Started['window'], enterprise, hr, apps, campaignId: campaign.id };
 }
 
-const objection = (text: string, applicationId?: string) => ({
-  objection: { submitter: '匿名职工', contact: '13800138000', text, ...(applicationId ? { applicationId } : {}) },
-});
+/** An anonymous objection with a mobile number, as the public page takes it: filed with the intake, published by reference. */
+const objection = (h: ProcessHarness, noticeId: string, text: string, applicationId?: string) => publishObjection(h, noticeId, { text, contact: '13800138000', ...(applicationId ? { applicationId } : {}) });
+
+/** Every variable of an instance and its scopes, as `POST /v2/variables/search` answers anyone allowed to search. */
+async function allVariables(h: ProcessHarness, pi: string): Promise<string> {
+  const res = await h.http('POST', '/v2/variables/search?truncateValues=false', { filter: { processInstanceKey: pi }, page: { limit: 1000 } });
+  return JSON.stringify((res.body as { items: unknown[] }).items);
+}
 
 /** What form publicity-investigate-objection submits for a decision. */
 const upheldAgainst = (applicationId: string) => ({
@@ -159,10 +166,13 @@ describe('publicity', () => {
     const h = await harness();
     const s = await startPublicity(h);
     const target = s.apps[1]!;
-    await h.publish('publicity-objection', s.noticeId, objection('反映李卫东从事高级技师岗位工作不满五年，申报材料中的任职证明与实际不符。', target.id));
+    const submission = await objection(h, s.noticeId, '反映李卫东从事高级技师岗位工作不满五年，申报材料中的任职证明与实际不符。', target.id);
 
     const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
     expect(task.formKey).toBeDefined();
+    // The investigator sees the masked contact and the reference; the clear one is in the registry only.
+    expect((await userTaskVariables(h, task)).objection).toEqual({ ref: submission.id, submitterMasked: null, contactMasked: '138****8000', text: '反映李卫东从事高级技师岗位工作不满五年，申报材料中的任职证明与实际不符。', applicationId: target.id });
+    expect(await allVariables(h, s.pi)).not.toContain('13800138000');
     const submitted = await h.completeUserTask(task, upheldAgainst(target.id));
     expect(submitted).toMatchObject({ upheld: true, affectedApplicationId: target.id });
 
@@ -176,7 +186,8 @@ describe('publicity', () => {
     expect(JSON.stringify(result)).not.toContain('13800138000');
 
     const [stored] = await h.registry.objections.list({ noticeId: s.noticeId });
-    expect(stored).toMatchObject({ outcome: 'upheld', applicationId: target.id, investigator: s.hr, submitterContact: '匿名职工（13800138000）', investigatedOn: '2026-09-28' });
+    expect(stored).toMatchObject({ outcome: 'upheld', applicationId: target.id, investigator: s.hr, submitterContact: '未署名（138****8000）', investigatedOn: '2026-09-28', submissionId: submission.id });
+    expect((await h.registry.intake.getWithContact(submission.id, 'test:investigator')).contact).toBe('13800138000');
     expect(result.objections[0]).toMatchObject({ investigatedOn: '2026-09-28' });
     expect(stored!.resolution).toContain('异议成立');
     // Each objection's variables stayed in its event subprocess instance.
@@ -186,7 +197,7 @@ describe('publicity', () => {
   it('keeps the list when the objection is dismissed', async () => {
     const h = await harness();
     const s = await startPublicity(h);
-    await h.publish('publicity-objection', s.noticeId, objection('听说张秀英的荣誉证书是借用的，请核实。', s.apps[2]!.id));
+    await objection(h, s.noticeId, '听说张秀英的荣誉证书是借用的，请核实。', s.apps[2]!.id);
     const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
     const submitted = await h.completeUserTask(task, dismissed);
     expect(submitted.upheld).toBe(false);
@@ -203,7 +214,7 @@ describe('publicity', () => {
   it('does not end while an investigation is open, and ends right after it closes', async () => {
     const h = await harness();
     const s = await startPublicity(h);
-    await h.publish('publicity-objection', s.noticeId, objection('王建国的业绩材料中有他人成果，请调查。', s.apps[0]!.id));
+    await objection(h, s.noticeId, '王建国的业绩材料中有他人成果，请调查。', s.apps[0]!.id);
     const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
 
     await h.advanceClock('2026-10-12T10:00:00+08:00');
@@ -226,13 +237,13 @@ describe('publicity', () => {
     const h = await harness();
     const s = await startPublicity(h);
     // One investigation keeps the publicity open past its window …
-    await h.publish('publicity-objection', s.noticeId, objection('李卫东的技能竞赛获奖证书等级填报有误。', s.apps[1]!.id));
+    await objection(h, s.noticeId, '李卫东的技能竞赛获奖证书等级填报有误。', s.apps[1]!.id);
     const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
     await h.advanceClock('2026-10-10T08:00:00+08:00');
     await h.waitForElement({ processInstanceKey: s.pi, elementId: 'investigations-done' });
 
     // … so a late objection still reaches it, and is not received.
-    await h.publish('publicity-objection', s.noticeId, objection('公示期过后才看到，张秀英不符合条件。', s.apps[2]!.id));
+    await objection(h, s.noticeId, '公示期过后才看到，张秀英不符合条件。', s.apps[2]!.id);
     await h.waitForElement({ processInstanceKey: s.pi, elementId: 'objection-refused', state: 'COMPLETED' });
     // Its variables, in its own event subprocess instance: refused with the reason.
     const res = await h.http('POST', '/v2/variables/search?truncateValues=false', { filter: { processInstanceKey: s.pi }, page: { limit: 1000 } });
@@ -256,8 +267,8 @@ describe('publicity', () => {
     const h = await harness();
     const s = await startPublicity(h);
     const [first, second] = [s.apps[0]!, s.apps[2]!];
-    await h.publish('publicity-objection', s.noticeId, objection('第一件：王建国的工作年限证明存疑。', first.id));
-    await h.publish('publicity-objection', s.noticeId, { objection: { submitter: '车间职工张某', contact: 'zhang@example.com', text: '第二件：张秀英的获奖证书与本人职业不符。', applicationId: second.id } });
+    await objection(h, s.noticeId, '第一件：王建国的工作年限证明存疑。', first.id);
+    await publishObjection(h, s.noticeId, { submitter: '车间职工张某', contact: 'zhang@example.com', text: '第二件：张秀英的获奖证书与本人职业不符。', applicationId: second.id });
 
     const tasks = await openTasks(h, s.pi, s.hr, 2);
     const seen = await Promise.all(tasks.map(async (t) => ({ task: t, vars: await userTaskVariables(h, t) })));
@@ -285,7 +296,9 @@ describe('publicity', () => {
       [second.id, 'rejected'],
     ].sort());
     const stored = await h.registry.objections.list({ noticeId: s.noticeId });
-    expect(stored.map((o) => o.submitterContact).sort()).toEqual(['匿名职工（13800138000）', '车间职工张某（zhang@example.com）']);
+    expect(stored.map((o) => o.submitterContact).sort()).toEqual(['未署名（138****8000）', '车***（z***@example.com）']);
+    const vars2 = await allVariables(h, s.pi);
+    for (const clear of ['13800138000', 'zhang@example.com', '车间职工张某']) expect(vars2).not.toContain(clear);
     for (const name of ['objection', 'objectionId', 'upheld', 'resolution']) expect(vars).not.toHaveProperty(name);
   });
 
@@ -310,7 +323,9 @@ describe('publicity', () => {
     expect(c.noticeId).not.toBe(a.noticeId);
 
     const noticeId = a.noticeId as string;
-    const filing = { noticeId, objection: { submitter: null, contact: '010-12345678', text: '异议内容：材料不实。', applicationId: app.id }, investigatorGroup: input.investigatorGroup };
+    const submitted = (text: string) => fileObjection(h, noticeId, { contact: '010-12345678', text, applicationId: app.id });
+    const filingOf = async (text: string) => ({ noticeId, ...objectionMessage(await submitted(text)), investigatorGroup: input.investigatorGroup });
+    const filing = await filingOf('异议内容：材料不实。');
     const first = await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685400' }), h.services);
     const again = await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685400' }), h.services);
     expect(again).toEqual(first);
@@ -322,13 +337,19 @@ describe('publicity', () => {
       'objection.assigned',
       'objection.file-repeated',
     ]);
-    // The same text sent again is another objection (another message, another job).
-    await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685401' }), h.services);
+    // The same submission in another message (another job): not received twice.
+    expect(await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685401' }), h.services)).toEqual({
+      objectionId: null,
+      accepted: false,
+      objectionRefusal: `受理编号 ${filing.objection.ref} 已登记为异议 ${first.objectionId}，不再重复受理 / submission ${filing.objection.ref} was already filed as objection ${first.objectionId}; not received again`,
+    });
+    // The same text submitted again is another submission, and another objection.
+    await recordObjection.handler(await filingOf('异议内容：材料不实。'), jobContext({ jobKey: '2251799813685402' }), h.services);
     expect(await h.registry.objections.list({ noticeId })).toHaveLength(2);
-    // After the window a redelivery still finds what it filed; a new objection is refused.
+    // After the window a redelivery still finds what it filed; an objection received now is refused.
     await h.advanceClock('2026-10-10T00:00:00+08:00');
     expect(await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685400' }), h.services)).toEqual(first);
-    expect(await recordObjection.handler(filing, jobContext({ jobKey: '2251799813685402' }), h.services)).toMatchObject({ accepted: false, objectionId: null });
+    expect(await recordObjection.handler(await filingOf('迟到的异议。'), jobContext({ jobKey: '2251799813685403' }), h.services)).toMatchObject({ accepted: false, objectionId: null });
     expect(await h.registry.objections.list({ noticeId })).toHaveLength(2);
 
     // Deciding twice records once; a different outcome later is refused.
@@ -376,7 +397,7 @@ describe('publicity', () => {
   it('closes and counts in one registry write; a redelivered close reports the count as it is now', async () => {
     const h = await harness();
     const s = await startPublicity(h);
-    await h.publish('publicity-objection', s.noticeId, objection('王建国的业绩材料存疑。', s.apps[0]!.id));
+    await objection(h, s.noticeId, '王建国的业绩材料存疑。', s.apps[0]!.id);
     const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
     await h.advanceClock('2026-10-10T08:00:00+08:00');
     await h.waitForElement({ processInstanceKey: s.pi, elementId: 'investigations-done' });
@@ -402,8 +423,12 @@ describe('publicity', () => {
   it('publishes publicity-investigations-done with a message id naming the notice and the last decided objection', async () => {
     const h = await harness();
     const s = await startPublicity(h);
-    const filing = (jobKey: string, text: string) =>
-      recordObjection.handler({ noticeId: s.noticeId, objection: { submitter: null, contact: '010-12345678', text, applicationId: s.apps[1]!.id }, investigatorGroup: s.hr }, jobContext({ jobKey }), h.services);
+    const filing = async (jobKey: string, text: string) =>
+      recordObjection.handler(
+        { noticeId: s.noticeId, ...objectionMessage(await fileObjection(h, s.noticeId, { contact: '010-12345678', text, applicationId: s.apps[1]!.id })), investigatorGroup: s.hr },
+        jobContext({ jobKey }),
+        h.services,
+      );
     const a = (await filing('2251799813687001', '第一件异议。')).objectionId as string;
     const b = (await filing('2251799813687002', '第二件异议。')).objectionId as string;
     await h.advanceClock('2026-10-10T00:00:00+08:00');
@@ -436,7 +461,7 @@ describe('publicity', () => {
   it('refuses an investigation dated after today or before the objection, naming investigatedOn', async () => {
     const h = await harness();
     const s = await startPublicity(h);
-    await h.publish('publicity-objection', s.noticeId, objection('张秀英的获奖证书存疑。', s.apps[2]!.id));
+    await objection(h, s.noticeId, '张秀英的获奖证书存疑。', s.apps[2]!.id);
     const task = await h.waitForUserTask({ processInstanceKey: s.pi, elementId: 'investigate-objection', candidateGroup: s.hr });
     const objectionId = (await userTaskVariables(h, task)).objectionId as string;
     const decision = { noticeId: s.noticeId, objectionId, upheld: false, affectedApplicationId: null, resolution: '经核查，反映问题与事实不符，异议不成立。' };
@@ -450,6 +475,57 @@ describe('publicity', () => {
     // Through the form, dated today: recorded with the outcome.
     await h.completeUserTask(task, dismissed);
     await expect.poll(async () => (await h.registry.objections.get(objectionId))!.investigatedOn).toBe('2026-09-28');
+  });
+
+  it('refuses an objection message that carries personal data in clear: an incident in both languages, nothing filed', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    // A channel that skipped the intake and put the objector's name and phone into the message.
+    await h.publish('publicity-objection', s.noticeId, { objection: { submitter: '匿名职工', contact: '13800138000', text: '王建国的业绩材料存疑。', applicationId: s.apps[0]!.id } });
+    const incident = await h.waitForIncident({ processInstanceKey: s.pi, elementId: 'record-objection' });
+    expect(incident.errorType).toBe('JOB_NO_RETRIES');
+    expect(incident.errorMessage).toContain(
+      'objection.submitter: 异议不得在流程变量中携带明文异议人姓名（objection.submitter）：渠道须先向登记簿受理（registry.intake.file）登记，消息只带受理编号 ref 和脱敏信息 / objection.submitter is personal data in clear, which must not enter process variables',
+    );
+    expect(incident.errorMessage).toContain('objection.contact: 异议不得在流程变量中携带明文联系方式（objection.contact）');
+    expect(incident.errorMessage).toContain('objection.contact: objection.contact 含明文手机号码（138****8000）');
+    expect(incident.errorMessage).toContain('objection.ref: 缺少异议受理编号 / objection.ref is missing');
+    // The refusal names the field, never the value.
+    expect(incident.errorMessage).not.toContain('13800138000');
+    expect(await h.registry.objections.list({ noticeId: s.noticeId })).toEqual([]);
+  });
+
+  it('refuses a phone number, e-mail address or ID number in any field of the message, and a reference the registry does not back', async () => {
+    const h = await harness();
+    const s = await startPublicity(h);
+    const submission = await fileObjection(h, s.noticeId, { submitter: '李四', contact: '13912345678', text: '李卫东的获奖证书存疑。', applicationId: s.apps[1]!.id });
+    const message = objectionMessage(submission).objection;
+    expect(message).toEqual({ ref: submission.id, submitterMasked: '李*', contactMasked: '139****5678', text: '李卫东的获奖证书存疑。', applicationId: s.apps[1]!.id });
+    const parse = (objection: Record<string, unknown>) => recordObjection.input.safeParse({ noticeId: s.noticeId, objection, investigatorGroup: s.hr });
+    expect(parse(message).success).toBe(true);
+
+    const issues = (objection: Record<string, unknown>) => parse(objection).error!.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    expect(issues({ ...message, text: '请回电 13912345678' })).toEqual([
+      {
+        path: 'objection.text',
+        message:
+          'objection.text 含明文手机号码（139****5678）：个人信息只存于登记簿（加密），消息只能带脱敏信息；请用登记簿受理返回的脱敏文本 / objection.text holds a mobile number in clear (139****5678): personal data stays in the registry, encrypted, and messages carry masked forms only; use the masked text the registry\'s intake returned',
+      },
+    ]);
+    const id = s.apps[1]!.idNumber;
+    expect(issues({ ...message, text: `李卫东身份证 ${id}` })[0]!.message).toContain(`objection.text 含明文公民身份号码（${id.slice(0, 4)}**********${id.slice(14)}）`);
+    expect(issues({ ...message, contactMasked: 'li.si@example.cn' })[0]).toMatchObject({ path: 'objection.contactMasked', message: expect.stringContaining('objection.contactMasked holds an e-mail address in clear (l***@example.cn)') });
+    expect(issues({ ...message, idNumber: id })[0]).toMatchObject({ path: 'objection.idNumber', message: expect.stringContaining('异议不得在流程变量中携带明文公民身份号码（objection.idNumber）') });
+
+    // The reference must be the registry's objection to this notice, and the masked forms the registry's.
+    const run = (objection: Record<string, unknown>) => recordObjection.handler({ noticeId: s.noticeId, objection: objection as never, investigatorGroup: s.hr }, jobContext(), h.services);
+    await expect(run({ ...message, ref: 'nope' })).rejects.toThrow('受理编号 objection.ref=nope 在登记簿中不存在：渠道须先向登记簿受理登记 / objection.ref: submission nope is not in the registry');
+    await expect(run({ ...message, contactMasked: '139****0000' })).rejects.toThrow(`消息与登记簿受理记录 ${submission.id} 不一致（objection.contactMasked）`);
+    const report = await h.registry.intake.file({ kind: 'fraud-report', submissionNumber: 'JB-1', campaignId: s.campaignId, text: '举报', by: 'channel:test' });
+    await expect(run({ ...objectionMessage(report).objection })).rejects.toThrow(`受理编号 objection.ref=${report.id} 是弄虚作假举报（评聘活动 ${s.campaignId}），不是针对公示 ${s.noticeId} 的异议`);
+    expect(await h.registry.objections.list({ noticeId: s.noticeId })).toEqual([]);
+    // The message as the intake made it is filed.
+    expect(await run(message)).toMatchObject({ accepted: true });
   });
 
   it('fails with no retries, naming the variable, when the input is wrong', async () => {

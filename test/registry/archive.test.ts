@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, RetentionError } from '../../src/registry/index.js';
-import { backends, BY, campaign, clock, filedEnterprise, harness, idNumber, rejection } from './support.js';
+import { backends, BY, campaign, clock, fileObjection, filedEnterprise, harness, idNumber, rejection } from './support.js';
 
 describe.each(backends())('archive on $name', (b) => {
   const h = harness(b);
@@ -22,7 +22,8 @@ describe.each(backends())('archive on $name', (b) => {
       by: BY,
     });
     await registry.notices.publish({ id: notice.id, by: BY });
-    await registry.objections.file({ noticeId: notice.id, submitterContact: 'x', text: 'y', applicationId: app.id, by: 'public' });
+    await fileObjection(registry, { noticeId: notice.id, submitter: '丙', contact: '13712345678', text: '请联系 13712345678', applicationId: app.id });
+    await registry.intake.file({ kind: 'fraud-report', submissionNumber: 'report-1', campaignId: cmp.id, submitter: '丁', contact: 'ding@example.cn', text: '乙的证明系伪造', applicationId: app.id, by: 'public' });
     const cert = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, holder: { name: '乙', idNumber: person }, issuedOn: '2026-06-20', applicationId: app.id, by: BY });
     await registry.appointments.record({ applicationId: app.id, certificateCode: cert.code, signedOn: '2026-06-25', term: { start: '2026-07-01', end: '2029-06-30' }, post: '首席技师', by: BY });
     await registry.nationalUploads.record({ certificateCode: cert.code, holderName: '乙', idNumber: person, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, evaluator: { creditCode: e.creditCode, name: e.name }, issuedOn: '2026-06-20', by: BY });
@@ -42,6 +43,11 @@ describe.each(backends())('archive on $name', (b) => {
     expect(content.applications[0].appointment).toMatchObject({ certificate_code: cert.code, post: '首席技师' });
     expect(content.notices[0].entries[0].idNumber).toMatch(/^\d{4}\*{10}\d{3}[\dX]$/);
     expect(content.objections).toHaveLength(1);
+    expect(content.objections[0]).toMatchObject({ submitter_contact: '*（137****5678）', text: '请联系 137****5678' });
+    expect(content.submissions.map((s: { kind: string }) => s.kind).sort()).toEqual(['fraud-report', 'objection']);
+    expect(JSON.stringify(content)).not.toContain('13712345678');
+    expect(JSON.stringify(content)).not.toContain('ding@example.cn');
+    expect(JSON.stringify(content)).not.toMatch(/_enc|v1:/);
     expect(JSON.stringify(content)).not.toContain(person);
     expect(JSON.stringify(content)).not.toContain('applicant_id_enc');
     await expect(registry.archive({ campaignId: cmp.id, retentionClass: 'paper', by: BY })).rejects.toBeInstanceOf(ConflictError);
@@ -67,6 +73,9 @@ describe.each(backends())('archive on $name', (b) => {
     expect(await registry.applications.get(app.id)).toBeUndefined();
     expect(await registry.notices.get(notice.id)).toBeUndefined();
     expect(await h.raw(store, 'SELECT * FROM objections')).toEqual([]);
+    // The objection and the fraud report as received go with them, encrypted contacts and all.
+    expect(await h.raw(store, 'SELECT * FROM submissions')).toEqual([]);
+    expect((await registry.audit.list({ entityType: 'campaign', entityId: cmp.id })).at(-1)!.details).toMatchObject({ removed: { objections: 1, submissions: 2 } });
     // Certificates outlive the campaign; so does the audit trail.
     expect(await registry.certificates.get(cert.code)).toMatchObject({ status: 'valid', applicationId: null });
     expect(await registry.appointments.get(app.id)).toBeUndefined();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../src/registry/index.js';
-import { backends, BY, campaign, clock, enterprise, harness, idNumber, rejection } from './support.js';
+import { backends, BY, campaign, clock, enterprise, fileObjection, harness, idNumber, rejection } from './support.js';
 
 // DOMAIN.md §4: posted Monday 2026-09-28, 5 working days → ends 2026-10-09 23:59:59+08:00.
 const WINDOW = { windowStart: '2026-09-28', windowEnd: '2026-10-09', endsAt: '2026-10-09T15:59:59.000Z' };
@@ -54,7 +54,9 @@ describe.each(backends())('notices and objections on $name', (b) => {
   it('takes objections only while published and within the window, and closes only after it', async () => {
     const { registry, c, cmp, app } = await setup();
     const notice = await registry.notices.create({ campaignId: cmp.id, kind: 'proposed', ...WINDOW, entries: [{ name: '陈七' }], by: BY });
-    await expect(registry.objections.file({ noticeId: notice.id, submitterContact: '13900000000', text: '不符合条件', by: 'public' })).rejects.toThrow(/is draft: objections are received only while it is published/);
+    await expect(registry.intake.file({ kind: 'objection', submissionNumber: 'early', noticeId: notice.id, contact: '13900000000', text: '不符合条件', by: 'public' })).rejects.toThrow(
+      /is a draft: objections are received only once it is published/,
+    );
 
     c.set('2026-09-28T00:30:00.000Z');
     const published = await registry.notices.publish({ id: notice.id, by: BY });
@@ -62,18 +64,33 @@ describe.each(backends())('notices and objections on $name', (b) => {
     await expect(registry.notices.publish({ id: notice.id, by: BY })).rejects.toBeInstanceOf(ConflictError);
 
     c.set('2026-10-09T15:59:59.000Z'); // the last second of the window
-    const objection = await registry.objections.file({ noticeId: notice.id, submitterContact: 'wang@example.cn', text: '业绩材料不实', applicationId: app.id, by: 'public' });
-    expect(objection).toMatchObject({ outcome: 'pending', receivedAt: '2026-10-09T15:59:59.000Z', applicationId: app.id, investigator: null, closedAt: null });
+    const submission = await registry.intake.file({ kind: 'objection', submissionNumber: 'web-1', noticeId: notice.id, submitter: '王五', contact: 'wang@example.cn', text: '业绩材料不实', applicationId: app.id, by: 'public' });
+    // Filed later (a worker that ran after the window): what counts is when the channel received it.
+    c.set('2026-10-09T16:05:00.000Z');
+    const objection = await registry.objections.file({ noticeId: notice.id, submissionId: submission.id, applicationId: app.id, by: 'public' });
+    expect(objection).toMatchObject({ outcome: 'pending', receivedAt: '2026-10-09T15:59:59.000Z', applicationId: app.id, investigator: null, closedAt: null, submissionId: submission.id });
+    expect(objection.submitterContact).toBe('王*（w***@example.cn）');
+    expect(await registry.objections.bySubmission(submission.id)).toEqual(objection);
+    // One objection per submission.
+    await expect(registry.objections.file({ noticeId: notice.id, submissionId: submission.id, by: 'public' })).rejects.toThrow(`objections.file: submission ${submission.id} was already filed as objection ${objection.id}`);
 
-    // Another campaign's application cannot be the affected one.
+    // Another campaign's application cannot be the affected one, nor another than the submission names.
     const other = await campaign(registry, cmp.creditCode, { levels: ['S'] });
     const otherApp = await registry.applications.create({ campaignId: other.id, level: 'S', applicant: { name: '孙八', idNumber: idNumber(31) }, by: BY });
-    const wrongApp = await rejection(registry.objections.file({ noticeId: notice.id, submitterContact: 'x', text: 'y', applicationId: otherApp.id, by: 'public' }));
-    expect((wrongApp as ValidationError).issues[0]!.field).toBe('applicationId');
+    const wrongApp = await rejection(registry.intake.file({ kind: 'objection', submissionNumber: 'web-2', noticeId: notice.id, contact: 'x', text: 'y', applicationId: otherApp.id, by: 'public' }));
+    expect((wrongApp as ValidationError).issues).toEqual([{ field: 'applicationId', rule: `must be an application of campaign ${cmp.id}` }]);
+    const unnamed = await registry.intake.file({ kind: 'objection', submissionNumber: 'web-3', noticeId: notice.id, contact: 'x', text: 'late', by: 'public' });
+    const notNamed = await rejection(registry.objections.file({ noticeId: notice.id, submissionId: unnamed.id, applicationId: app.id, by: 'public' }));
+    expect((notNamed as ValidationError).issues).toEqual([{ field: 'applicationId', rule: 'must be the application the submission names (none)' }]);
+    // Received after the window: refused.
+    await expect(registry.objections.file({ noticeId: notice.id, submissionId: unnamed.id, by: 'public' })).rejects.toThrow(
+      `notice ${notice.id}: the publicity period ended at 2026-10-09T15:59:59.000Z; submission ${unnamed.id} was received at 2026-10-09T16:05:00.000Z`,
+    );
+    await expect(registry.objections.file({ noticeId: notice.id, submissionId: 'nope', by: 'public' })).rejects.toBeInstanceOf(NotFoundError);
 
+    c.set('2026-10-09T15:59:59.000Z');
     await expect(registry.notices.close({ id: notice.id, by: BY })).rejects.toThrow(/runs until 2026-10-09T15:59:59.000Z; it cannot close earlier/);
     c.set('2026-10-09T16:00:00.000Z');
-    await expect(registry.objections.file({ noticeId: notice.id, submitterContact: 'x', text: 'late', by: 'public' })).rejects.toThrow(/publicity period ended at 2026-10-09T15:59:59.000Z/);
 
     const assigned = await registry.objections.assign({ id: objection.id, investigator: 'oversight:li', by: BY });
     expect(assigned.investigator).toBe('oversight:li');

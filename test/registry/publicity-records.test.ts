@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { postgresKysely, sqliteKysely, type DB } from '../../src/registry/db.js';
 import { ConflictError, DEFAULT_NOTICE_TITLES, ValidationError } from '../../src/registry/index.js';
 import { migrations } from '../../src/registry/migrations/index.js';
-import { backends, BY, campaign, clock, enterprise, harness, idNumber, rejection, type Store } from './support.js';
+import { backends, BY, campaign, clock, enterprise, fileObjection, harness, idNumber, rejection, type Store } from './support.js';
 
 // DOMAIN.md §4: posted Monday 2026-09-28, 5 working days → ends 2026-10-09 23:59:59+08:00.
 const WINDOW = { windowStart: '2026-09-28', windowEnd: '2026-10-09', endsAt: '2026-10-09T15:59:59.000Z' };
@@ -40,7 +40,7 @@ describe.each(backends())('publicity records since 0005 on $name', (b) => {
     s.c.set('2026-09-28T01:00:00.000Z');
     await s.registry.notices.publish({ id: notice.id, by: BY });
     s.c.set('2026-09-28T02:00:00.000Z');
-    const objection = await s.registry.objections.file({ noticeId: notice.id, submitterContact: '13900000000', text: '业绩材料不实', applicationId: s.app.id, by: 'public' });
+    const objection = await fileObjection(s.registry, { noticeId: notice.id, applicationId: s.app.id });
     return { ...s, notice, objection };
   }
 
@@ -114,13 +114,15 @@ describe.each(backends())('publicity records since 0005 on $name', (b) => {
     c.set('2026-09-28T01:00:00.000Z');
     await registry.notices.publish({ id: notice.id, by: BY });
     const key = 'pingpin.publicity.record-objection#2251799813685400';
-    const input = { noticeId: notice.id, submitterContact: '匿名职工（13800138000）', text: '业绩材料不实', applicationId: app.id, idempotencyKey: key, by: key };
+    const submission = await registry.intake.file({ kind: 'objection', submissionNumber: 'web-1', noticeId: notice.id, contact: '13800138000', text: '业绩材料不实', applicationId: app.id, by: 'public' });
+    const input = { noticeId: notice.id, submissionId: submission.id, applicationId: app.id, idempotencyKey: key, by: key };
     const first = await registry.objections.file(input);
-    expect(first).toMatchObject({ idempotencyKey: key, outcome: 'pending', investigatedOn: null });
+    expect(first).toMatchObject({ idempotencyKey: key, outcome: 'pending', investigatedOn: null, submitterContact: '未署名（138****8000）', text: '业绩材料不实' });
     expect(await registry.objections.byIdempotencyKey(key)).toEqual(first);
 
     c.set('2026-10-09T16:00:00.000Z'); // the window has ended: a new objection is refused …
-    await expect(registry.objections.file({ ...input, idempotencyKey: 'pingpin.publicity.record-objection#2251799813685401' })).rejects.toThrow(/publicity period ended at 2026-10-09T15:59:59.000Z/);
+    const late = await registry.intake.file({ kind: 'objection', submissionNumber: 'web-2', noticeId: notice.id, contact: '13800138000', text: '业绩材料不实', applicationId: app.id, by: 'public' });
+    await expect(registry.objections.file({ ...input, submissionId: late.id, idempotencyKey: 'pingpin.publicity.record-objection#2251799813685401' })).rejects.toThrow(/publicity period ended at 2026-10-09T15:59:59.000Z/);
     // … a repeat of one received in time is answered.
     expect(await registry.objections.file(input)).toEqual(first);
     c.set('2026-10-12T03:00:00.000Z');
@@ -129,9 +131,9 @@ describe.each(backends())('publicity records since 0005 on $name', (b) => {
     expect(await count(store, 'objections')).toBe(1);
     expect((await registry.audit.list({ entityType: 'objection', entityId: first.id })).map((a) => a.action)).toEqual(['objection.filed', 'objection.file-repeated', 'objection.file-repeated']);
 
-    const other = await rejection(registry.objections.file({ ...input, text: '另一件异议', applicationId: undefined }));
+    const other = await rejection(registry.objections.file({ ...input, submissionId: late.id, applicationId: undefined }));
     expect(other).toBeInstanceOf(ConflictError);
-    expect(other.message).toBe(`objections.file: idempotency key ${key} was used for objection ${first.id} (received 2026-09-28T01:00:00.000Z), which differs in text, application_id`);
+    expect(other.message).toBe(`objections.file: idempotency key ${key} was used for objection ${first.id} (received 2026-09-28T01:00:00.000Z), which differs in submission_id, application_id`);
   });
 
   it('records the investigation date with the outcome: not before the objection was received, not in the future', async () => {
@@ -184,7 +186,7 @@ describe.each(backends())('publicity records since 0005 on $name', (b) => {
   it('closes and counts the objections still open in one transaction; closing again reports the count as it is now', async () => {
     const { registry, c, notice, objection, app } = await withObjection();
     c.set('2026-10-09T15:59:00.000Z');
-    const second = await registry.objections.file({ noticeId: notice.id, submitterContact: 'x', text: '另一件', by: 'public' });
+    const second = await fileObjection(registry, { noticeId: notice.id, contact: 'x', text: '另一件' });
     await registry.objections.decide({ id: second.id, outcome: 'rejected', resolution: '不成立', investigatedOn: '2026-10-09', by: BY });
 
     await expect(registry.notices.close({ id: notice.id, by: BY })).rejects.toThrow(/runs until 2026-10-09T15:59:59.000Z; it cannot close earlier/);
@@ -194,7 +196,7 @@ describe.each(backends())('publicity records since 0005 on $name', (b) => {
     const [entry] = (await registry.audit.list({ entityType: 'notice', entityId: notice.id })).filter((a) => a.action === 'notice.closed');
     expect(entry!.details).toEqual({ pendingObjections: 1 });
     // Closed: nothing more is filed, so the count can only go down.
-    await expect(registry.objections.file({ noticeId: notice.id, submitterContact: 'x', text: 'late', by: 'public' })).rejects.toThrow(/is closed: objections are received only while it is published/);
+    await expect(fileObjection(registry, { noticeId: notice.id, contact: 'x', text: 'late' })).rejects.toThrow(/is closed: objections are received only while it is published/);
 
     // A redelivered close: the same notice, the count as it is now, a `…repeated` entry, no change.
     c.set('2026-10-11T01:00:00.000Z');

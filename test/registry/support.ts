@@ -188,6 +188,27 @@ export async function campaign(registry: Registry, creditCodeValue: string, over
   });
 }
 
+let submissions = 0;
+
+/**
+ * An objection as its channel takes it in: filed with the intake (contact encrypted), then filed
+ * against the notice from the submission, as pingpin.publicity.record-objection does.
+ */
+export async function fileObjection(
+  registry: Registry,
+  input: { noticeId: string; contact?: string; submitter?: string; text?: string; applicationId?: string; idempotencyKey?: string; by?: string },
+) {
+  const { idempotencyKey, by = 'public', contact = '13900000000', text = '业绩材料不实', ...rest } = input;
+  const submission = await registry.intake.file({ kind: 'objection', submissionNumber: `test-${++submissions}`, contact, text, ...rest, by: 'channel' });
+  return registry.objections.file({
+    noticeId: input.noticeId,
+    submissionId: submission.id,
+    ...(input.applicationId ? { applicationId: input.applicationId } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+    by,
+  });
+}
+
 // ---- child processes (other connections to the same database)
 
 export interface ChildResult {

@@ -12,7 +12,7 @@
  * const task = await h.waitForUserTask({ processInstanceKey: pi, elementId: 'draft-plan', candidateGroup: `enterprise-${ent.creditCode}-hr` });
  * await h.completeUserTask(task, { planPublished: true });       // checked against the task's form
  * await h.advanceClock('2026-09-10T00:00:00+08:00');              // timers fire
- * await h.publish('publicity-objection', noticeId, { objection: { … } });
+ * await publishObjection(h, noticeId, { contact, text });          // intake first, then the message (support/intake.ts)
  * const vars = await h.waitForCompletion(pi);
  * await h.stop();
  * ```

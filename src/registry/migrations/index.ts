@@ -10,6 +10,7 @@ import { uploadsAndAppointments } from './0002_uploads_appointments.js';
 import { recognitionLevels } from './0003_recognition_levels.js';
 import { records } from './0004_records.js';
 import { noticeRecords } from './0005_notices.js';
+import { intake } from './0006_intake.js';
 
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -18,6 +19,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0003_recognition_levels': recognitionLevels(dialect),
     '0004_records': records(),
     '0005_notices': noticeRecords(dialect),
+    '0006_intake': intake(),
   };
 }
 

@@ -5,16 +5,18 @@
  * class and marks the campaign 'archived':
  * - 'paper': a catalogue entry for the paper file, retained until archivedOn + 3 years;
  * - 'electronic': a snapshot of the campaign's records (campaign, applications with their history,
- *   notices, objections; ID numbers masked as everywhere), retained until archivedOn + 5 years.
+ *   notices, objections, the intake's submissions; ID numbers and contacts masked as everywhere),
+ *   retained until archivedOn + 5 years.
  * purge() is refused with a RetentionError before the retention end. After it, a paper entry is
  * marked destroyed; an electronic purge removes the snapshot and the campaign's applications,
- * history, appointments (聘任协议), notices and objections in one transaction (certificates, their
+ * history, appointments (聘任协议), notices, objections and submissions (objections and fraud reports
+ * as received, with their encrypted contacts) in one transaction (certificates, their
  * national uploads, bans and the audit trail are kept: they outlive any campaign).
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { Core } from '../core.js';
+import type { Core, WriteContext } from '../core.js';
 import type { ArchiveTable } from '../db.js';
 import { ConflictError, NotFoundError, RetentionError } from '../errors.js';
 import * as v from '../validation.js';
@@ -61,6 +63,13 @@ function toRecord(r: Selectable<ArchiveTable>): ArchiveRecord {
 
 const parseJson = (s: string | null) => (s === null ? null : JSON.parse(s));
 
+/** The intake submissions of a campaign: its fraud reports and the objections against its notices. */
+async function submissionsOf(db: WriteContext['db'], campaignId: string, noticeIds: string[]) {
+  let q = db.selectFrom('submissions').selectAll().orderBy('received_at').orderBy('id');
+  q = noticeIds.length ? q.where((eb) => eb.or([eb('campaign_id', '=', campaignId), eb('notice_id', 'in', noticeIds)])) : q.where('campaign_id', '=', campaignId);
+  return q.execute();
+}
+
 export class Archives {
   constructor(private readonly core: Core) {}
 
@@ -93,6 +102,10 @@ export class Archives {
         const objections = notices.length
           ? await w.db.selectFrom('objections').selectAll().where('notice_id', 'in', notices.map((n) => n.id)).orderBy('id').execute()
           : [];
+        // Objections and fraud reports as received: masked, without the encrypted name, contact and text.
+        const submissions = (await submissionsOf(w.db, i.campaignId, notices.map((n) => n.id))).map(
+          ({ submitter_enc: _s, contact_enc: _c, text_enc: _t, ...s }) => s,
+        );
         content = JSON.stringify({
           campaign: { ...campaign, levels: JSON.parse(campaign.levels) },
           // The encrypted ID number and its hash stay out of the archive copy: the masked form is kept.
@@ -105,6 +118,7 @@ export class Archives {
           })),
           notices: notices.map((n) => ({ ...n, entries: JSON.parse(n.entries) })),
           objections,
+          submissions,
         });
       }
       const row = {
@@ -149,6 +163,9 @@ export class Archives {
         let history = 0;
         let appointments = 0;
         if (noticeIds.length) objections = Number((await w.db.deleteFrom('objections').where('notice_id', 'in', noticeIds).executeTakeFirst()).numDeletedRows);
+        // After the objections that refer to them: the campaign's objection and fraud-report submissions.
+        const submissionIds = (await submissionsOf(w.db, campaignId, noticeIds)).map((s) => s.id);
+        if (submissionIds.length) await w.db.deleteFrom('submissions').where('id', 'in', submissionIds).execute();
         if (appIds.length) {
           await w.db.updateTable('objections').set({ application_id: null }).where('application_id', 'in', appIds).execute();
           await w.db.updateTable('certificates').set({ application_id: null }).where('application_id', 'in', appIds).execute();
@@ -157,7 +174,7 @@ export class Archives {
           await w.db.deleteFrom('applications').where('campaign_id', '=', campaignId).execute();
         }
         if (noticeIds.length) await w.db.deleteFrom('notices').where('campaign_id', '=', campaignId).execute();
-        removed = { applications: appIds.length, history, appointments, notices: noticeIds.length, objections };
+        removed = { applications: appIds.length, history, appointments, notices: noticeIds.length, objections, submissions: submissionIds.length };
       }
       const row = await w.db
         .updateTable('archives')

@@ -7,6 +7,12 @@
  * other field is refused. The window itself (working days, 23:59:59 Asia/Shanghai) is computed by
  * the domain calendar; the registry stores it and checks that it is coherent.
  *
+ * Objections come from the intake (`intake.ts`): the channel files the submission there first (name,
+ * contact and text encrypted, masked forms kept), and `objections.file({submissionId})` links it to
+ * the notice, one objection per submission. An objection keeps only the masked display of its
+ * submitter (`submitterContact`, e.g. `张*（138****5678）`) and the masked text; the clear ones are read
+ * through `intake.getWithContact`, which is audited.
+ *
  * Repeatable writes (a job worker redelivered after a crash, a message delivered twice) are keyed:
  * `notices.create` and `objections.file` take an optional caller-supplied `idempotencyKey` (e.g.
  * `pingpin.publicity.publish#<processInstanceKey>`); a repeat with the same content returns the
@@ -23,6 +29,7 @@ import type { NoticeTable, ObjectionTable } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { maskIdNumber } from '../personal-data.js';
 import * as v from '../validation.js';
+import type { Submission } from './intake.js';
 
 export const NOTICE_KINDS = [
   /** the appraisal plan, public to all staff (003 四; 002 五(一); 000 附件3 三(一)) */
@@ -88,7 +95,9 @@ export type ObjectionOutcome = 'pending' | 'upheld' | 'rejected';
 export interface Objection {
   id: string;
   noticeId: string;
+  /** Masked: the submitter and contact as they may be shown, `张*（138****5678）` (the clear ones: `intake.getWithContact(submissionId)`). */
   submitterContact: string;
+  /** Masked like the submission's text (phone numbers, e-mail addresses and ID numbers). */
   text: string;
   receivedAt: string;
   outcome: ObjectionOutcome;
@@ -100,7 +109,12 @@ export interface Objection {
   investigatedOn: string | null;
   /** The key the objection was filed under, if any. */
   idempotencyKey: string | null;
+  /** The intake submission it was filed from (objections filed before 0006: the one their contact was moved to). */
+  submissionId: string | null;
 }
+
+/** The masked display of an objection's submitter, as `objections.submitter_contact` keeps it: `张*（138****5678）`. */
+export const objectorDisplay = (s: Pick<Submission, 'submitterMasked' | 'contactMasked'>): string => `${s.submitterMasked ?? '未署名'}（${s.contactMasked ?? '未留联系方式'}）`;
 
 const CLEAR_ID = /\d{17}[\dXx]/;
 const PHONE = /^1[3-9]\d{9}$/;
@@ -173,8 +187,9 @@ const NoticeActionSchema = z.object({ id, by: v.actor }).strict();
 const FileObjectionSchema = z
   .object({
     noticeId: id,
-    submitterContact: v.text(200),
-    text: v.text(10_000),
+    /** The intake submission (`intake.file`) the objection comes from: its submitter, contact and text. */
+    submissionId: id,
+    /** The application it concerns, when it is on the notice: the one the submission names. */
     applicationId: id.optional(),
     idempotencyKey: idempotencyKey.optional(),
     by: v.actor,
@@ -237,6 +252,7 @@ function toObjection(r: Selectable<ObjectionTable>): Objection {
     applicationId: r.application_id,
     investigatedOn: r.investigated_on,
     idempotencyKey: r.idempotency_key,
+    submissionId: r.submission_id,
   };
 }
 
@@ -381,10 +397,14 @@ export class Objections {
   constructor(private readonly core: Core) {}
 
   /**
-   * Files an objection against a published notice, while its window is open. With an
-   * `idempotencyKey`, a repeat (same notice, contact, text and application) returns the objection
-   * filed under that key — even once the window has ended, since it was received in time —; anything
-   * else under the key is a ConflictError.
+   * Files the objection of an intake submission against its notice: the notice must still be
+   * published and the submission must have been received by the end of the window (`endsAt`) — the
+   * time the channel received it counts, not the time it is filed here. The objection keeps the
+   * masked display of the submitter and the masked text; it is received when the submission was.
+   * One objection per submission: another one for the same submission is a ConflictError naming the
+   * objection. With an `idempotencyKey`, a repeat (same notice, submission and application) returns
+   * the objection filed under that key — even once the notice is closed —; anything else under the
+   * key is a ConflictError.
    */
   async file(input: FileObjectionInput): Promise<Objection> {
     const i = v.parse('objections.file', FileObjectionSchema, input);
@@ -392,8 +412,8 @@ export class Objections {
       if (i.idempotencyKey !== undefined) {
         const prior = await w.db.selectFrom('objections').selectAll().where('idempotency_key', '=', i.idempotencyKey).executeTakeFirst();
         if (prior) {
-          const wanted = { ...prior, notice_id: i.noticeId, submitter_contact: i.submitterContact, text: i.text, application_id: i.applicationId ?? null };
-          const differs = differing(prior, wanted, ['notice_id', 'submitter_contact', 'text', 'application_id']);
+          const wanted = { ...prior, notice_id: i.noticeId, submission_id: i.submissionId, application_id: i.applicationId ?? null };
+          const differs = differing(prior, wanted, ['notice_id', 'submission_id', 'application_id']);
           if (differs.length > 0) {
             throw new ConflictError(`objections.file: idempotency key ${i.idempotencyKey} was used for objection ${prior.id} (received ${prior.received_at}), which differs in ${differs.join(', ')}`);
           }
@@ -401,17 +421,29 @@ export class Objections {
           return toObjection(prior);
         }
       }
+      const submission = await w.db.selectFrom('submissions').selectAll().where('id', '=', i.submissionId).executeTakeFirst();
+      if (!submission) throw new NotFoundError('submission', i.submissionId);
+      if (submission.kind !== 'objection' || submission.notice_id !== i.noticeId) {
+        throw new ValidationError('objections.file', [{ field: 'submissionId', rule: `must be an objection submitted against notice ${i.noticeId} (submission ${i.submissionId} is a ${submission.kind}${submission.notice_id ? ` against notice ${submission.notice_id}` : ''})` }]);
+      }
+      if (i.applicationId !== undefined && i.applicationId !== submission.application_id) {
+        throw new ValidationError('objections.file', [{ field: 'applicationId', rule: `must be the application the submission names (${submission.application_id ?? 'none'})` }]);
+      }
+      const linked = await w.db.selectFrom('objections').select(['id', 'received_at']).where('submission_id', '=', i.submissionId).executeTakeFirst();
+      if (linked) throw new ConflictError(`objections.file: submission ${i.submissionId} was already filed as objection ${linked.id}`);
       const notice = await w.db.selectFrom('notices').selectAll().where('id', '=', i.noticeId).executeTakeFirst();
       if (!notice) throw new NotFoundError('notice', i.noticeId);
       if (notice.status !== 'published') throw new ConflictError(`notice ${i.noticeId} is ${notice.status}: objections are received only while it is published`);
-      if (w.at > notice.ends_at) throw new ConflictError(`notice ${i.noticeId}: the publicity period ended at ${notice.ends_at}`);
+      if (submission.received_at > notice.ends_at) {
+        throw new ConflictError(`notice ${i.noticeId}: the publicity period ended at ${notice.ends_at}; submission ${i.submissionId} was received at ${submission.received_at}`);
+      }
       if (i.applicationId) await this.checkApplication('objections.file', w.db, notice.id, i.applicationId);
       const row = {
         id: randomUUID(),
         notice_id: i.noticeId,
-        submitter_contact: i.submitterContact,
-        text: i.text,
-        received_at: w.at,
+        submitter_contact: objectorDisplay({ submitterMasked: submission.submitter_masked, contactMasked: submission.contact_masked }),
+        text: submission.text,
+        received_at: submission.received_at,
         outcome: 'pending',
         investigator: null,
         resolution: null,
@@ -419,9 +451,10 @@ export class Objections {
         application_id: i.applicationId ?? null,
         investigated_on: null,
         idempotency_key: i.idempotencyKey ?? null,
+        submission_id: i.submissionId,
       };
       await w.db.insertInto('objections').values(row).execute();
-      await w.audit('objection.filed', 'objection', row.id, { noticeId: i.noticeId, applicationId: i.applicationId, idempotencyKey: i.idempotencyKey });
+      await w.audit('objection.filed', 'objection', row.id, { noticeId: i.noticeId, submissionId: i.submissionId, applicationId: i.applicationId, idempotencyKey: i.idempotencyKey });
       return toObjection(row);
     });
   }
@@ -512,10 +545,30 @@ export class Objections {
     return row && toObjection(row);
   }
 
+  /** The objection filed from an intake submission, if any. */
+  async bySubmission(submissionId: string): Promise<Objection | undefined> {
+    const k = v.parse('objections.bySubmission', id, submissionId);
+    const row = await this.core.db.selectFrom('objections').selectAll().where('submission_id', '=', k).executeTakeFirst();
+    return row && toObjection(row);
+  }
+
   async list(filter: { noticeId: string; outcome?: ObjectionOutcome }): Promise<Objection[]> {
     const f = v.parse('objections.list', z.object({ noticeId: id, outcome: z.enum(['pending', 'upheld', 'rejected']).optional() }).strict(), filter);
     let q = this.core.db.selectFrom('objections').selectAll().where('notice_id', '=', f.noticeId).orderBy('received_at').orderBy('id');
     if (f.outcome) q = q.where('outcome', '=', f.outcome);
     return (await q.execute()).map(toObjection);
   }
+}
+
+/**
+ * Links an objection filed before 0006 to the submission its clear contact was moved to, keeping only
+ * the masked forms on the objection. Only `Intake.adoptLegacy` calls it, inside its own write.
+ */
+export async function linkLegacyObjection(w: WriteContext, objectionId: string, submission: Submission): Promise<void> {
+  await w.db
+    .updateTable('objections')
+    .set({ submission_id: submission.id, submitter_contact: objectorDisplay(submission), text: submission.text })
+    .where('id', '=', objectionId)
+    .where('submission_id', 'is', null)
+    .execute();
 }
