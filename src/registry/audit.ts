@@ -9,29 +9,11 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditLogTable, DB } from './db.js';
 import { GENESIS_HASH } from './migrations/0001_initial.js';
+import { canonicalJson } from '../canonical-json.js';
+
+export { canonicalJson };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new Error(`canonical JSON cannot hold ${value}`);
-      return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-      const entries = Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-    }
-    default:
-      throw new Error(`canonical JSON cannot hold a ${typeof value}`);
-  }
-}
 
 export interface AuditEntry {
   seq: number;
