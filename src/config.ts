@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_HOLIDAYS_DIR } from './domain/holiday-loader.js';
+import { MIN_PASSWORD_LENGTH, passwordPolicyViolation } from './identity/passwords.js';
 
 const port = z
   .string()
@@ -14,7 +15,19 @@ const port = z
 
 const EnvSchema = z.object({
   PORT: port.default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Loopback unless told otherwise: listening on the network is a decision, not a default. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** `none` turns authentication off, for local work on a loopback address only. */
+  PINGPIN_AUTH: z.enum(['on', 'none'], { error: "must be 'on' (log in to use the API and pages) or 'none' (no authentication; only with a loopback HOST)" }).default('on'),
+  /** The first administrator, created on the first start on an empty DATA_DIR. */
+  PINGPIN_ADMIN_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_@.]{1,256}$/, 'must be a username of letters, digits, _ @ . (Camunda 8.8 usernames, no -)')
+    .default('admin'),
+  /** Checked against the policy (with the username) below, in words that say nothing about the value. */
+  PINGPIN_ADMIN_PASSWORD: z.string().optional(),
+  /** Zeebe's ZEEBE_CLOCK_CONTROLLED: the engine clock may be pinned and moved over the API. */
+  ENGINE_CLOCK_CONTROLLED: z.enum(['true', 'false'], { error: "must be 'true' (PUT /v2/clock may pin the engine clock) or 'false'" }).default('false'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The registry in PostgreSQL instead of SQLite under DATA_DIR. */
@@ -58,7 +71,7 @@ const EnvSchema = z.object({
 });
 
 /** Variables whose values never appear in an error message. */
-const SECRET = new Set(['NATIONAL_REGISTRY_TOKEN', 'CAMUNDA_BASIC_AUTH_PASSWORD', 'ZEEBE_CLIENT_SECRET']);
+const SECRET = new Set(['NATIONAL_REGISTRY_TOKEN', 'CAMUNDA_BASIC_AUTH_PASSWORD', 'ZEEBE_CLIENT_SECRET', 'PINGPIN_ADMIN_PASSWORD']);
 
 const CLUSTER_AUTH_VARIABLES = [
   'CAMUNDA_AUTH_STRATEGY',
@@ -79,8 +92,8 @@ function hostnameOf(url: string): string {
   }
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 /** The national certificate query system adapter (src/national-registry). */
@@ -110,6 +123,13 @@ export interface Config {
   /** HOLIDAYS_DIR resolved. */
   holidaysDir: string;
   holidaysWeekendsOnly: boolean;
+  /** Embedded mode: authentication on (default) or off (loopback only). */
+  auth: 'on' | 'none';
+  adminUsername: string;
+  /** The first administrator's password; unset, one is generated and must be changed at first login. */
+  adminPassword?: string;
+  /** ENGINE_CLOCK_CONTROLLED: the clock may be pinned over the API. */
+  clockControlled: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -133,9 +153,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         if (e[name] !== undefined) lines.push(`${name}=${shown(name)}: is only used when NATIONAL_REGISTRY=http; set NATIONAL_REGISTRY=http or unset ${name}`);
       }
     }
+    if (e.PINGPIN_ADMIN_PASSWORD !== undefined && passwordPolicyViolation(e.PINGPIN_ADMIN_PASSWORD, e.PINGPIN_ADMIN_USERNAME) !== undefined) {
+      lines.push(
+        `PINGPIN_ADMIN_PASSWORD=(hidden): must be at least ${MIN_PASSWORD_LENGTH} characters from at least 3 of upper case, lower case, digits and symbols, and must not contain the username (PINGPIN_ADMIN_USERNAME=${JSON.stringify(e.PINGPIN_ADMIN_USERNAME)})`,
+      );
+    }
+    if (e.PINGPIN_AUTH === 'none' && !isLoopback(e.HOST)) {
+      lines.push(`PINGPIN_AUTH=none: is refused with HOST=${JSON.stringify(e.HOST)}; without authentication pingpin listens on a loopback address only (HOST=127.0.0.1)`);
+    }
+    if (e.CAMUNDA_REST_ADDRESS) {
+      for (const name of ['PINGPIN_ADMIN_PASSWORD', 'ENGINE_CLOCK_CONTROLLED'] as const) {
+        if (present[name] !== undefined) lines.push(`${name}=${shown(name)}: is only used by the embedded engine; against a cluster, users and the clock are the cluster's (Camunda Identity, ZEEBE_CLOCK_CONTROLLED)`);
+      }
+    }
     if (!e.CAMUNDA_REST_ADDRESS) {
       for (const name of CLUSTER_AUTH_VARIABLES) {
-        if (e[name] !== undefined) lines.push(`${name}=${shown(name)}: is only used against a cluster (CAMUNDA_REST_ADDRESS); the embedded engine has no authentication`);
+        if (e[name] !== undefined) lines.push(`${name}=${shown(name)}: is only used against a cluster (CAMUNDA_REST_ADDRESS); the embedded engine's own users log in with PINGPIN_ADMIN_USERNAME and the users an administrator creates`);
       }
     } else {
       const strategy = e.CAMUNDA_AUTH_STRATEGY ?? 'NONE';
@@ -175,6 +208,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : { kind: 'local' },
     holidaysDir: resolve(cwd, e.HOLIDAYS_DIR),
     holidaysWeekendsOnly: e.HOLIDAYS_WEEKENDS_ONLY === 'true',
+    auth: e.PINGPIN_AUTH,
+    adminUsername: e.PINGPIN_ADMIN_USERNAME,
+    ...(e.PINGPIN_ADMIN_PASSWORD ? { adminPassword: e.PINGPIN_ADMIN_PASSWORD } : {}),
+    clockControlled: e.ENGINE_CLOCK_CONTROLLED === 'true',
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Auth, Camunda8, CamundaRestClient } from '@camunda8/sdk';
 import express from 'express';
@@ -18,15 +19,28 @@ import { loadWorkingDayCalendar } from './domain/holiday-loader.js';
 import { Engine } from './engine/engine.js';
 import { Queries } from './engine/queries.js';
 import { Store } from './engine/store.js';
+import { AuditLog } from './identity/audit.js';
+import { Identity } from './identity/identity.js';
+import { generatePassword, type HashCost } from './identity/passwords.js';
+import { IdentityStore } from './identity/store.js';
 import { createNationalRegistry } from './national-registry/index.js';
 import { openRegistry, type Registry } from './registry/index.js';
 import { collectResources } from './resources.js';
 import { createApp } from './server/app.js';
 
+/** The service account the app's own job workers log in as (embedded mode, authentication on). */
+export const WORKER_ACCOUNT = 'pingpin_worker';
+/** Written on the first start when no PINGPIN_ADMIN_PASSWORD was given; removed once that password is changed. */
+export const INITIAL_ADMIN_PASSWORD_FILE = 'initial-admin-password';
+
 export interface Running {
   url: string;
   port: number;
   engine?: Engine;
+  /** Embedded mode: users, groups, roles, authorizations. */
+  identity?: Identity;
+  /** Embedded mode: the access audit log. */
+  audit?: AuditLog;
   registry: Registry;
   client: CamundaRestClient;
   /** The headers a REST call to the engine or cluster needs (authorization against a protected cluster). */
@@ -47,6 +61,8 @@ export interface StartOptions {
    * Embedded mode ignores it: there the engine clock is the one clock.
    */
   clock?: () => number;
+  /** scrypt cost for passwords (tests lower it; the default is the production cost). */
+  hashCost?: HashCost;
 }
 
 /** The SDK client and the headers it sends, for the embedded engine (no auth) or a cluster (`auth`). */
@@ -95,28 +111,56 @@ export async function start(config: Config, logger: Logger, options: StartOption
   const registry = await openRegistry({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger: logger.child({ component: 'registry' }), now });
   let engine: Engine | undefined;
   let store: Store | undefined;
+  let identityStore: IdentityStore | undefined;
+  let identity: Identity | undefined;
+  let audit: AuditLog | undefined;
+  let workerAuth: ClusterAuth | undefined;
   let app: express.Express;
+  // Liveness and readiness for orchestrators (docker-compose, Kubernetes): 503 until the models are
+  // deployed and the workers started, so a health check does not pass on a half-started app.
+  const health: { status: 'STARTING' | 'UP' | 'STOPPING'; deployed?: number; workers?: number } = { status: 'STARTING' };
+  const publicRoutes = express.Router();
+  publicRoutes.get('/health', (_req, res) => {
+    res.status(health.status === 'UP' ? 200 : 503).json({ ...health, mode: config.mode });
+  });
   try {
     if (config.mode === 'embedded') {
       store = new Store(join(config.dataDir, 'engine.db'));
       engine = await Engine.open({ store, logger: logger.child({ component: 'engine' }) });
       engineClock = engine.clock;
+      settleClock(engine, config, logger);
       if (options.pinClockAt !== undefined) engine.pinClock(options.pinClockAt);
-      app = createApp({ engine, queries: new Queries(store.db), logger: logger.child({ component: 'http' }) });
+      identityStore = new IdentityStore(join(config.dataDir, 'identity.db'));
+      identity = new Identity(identityStore, { hashCost: options.hashCost });
+      audit = new AuditLog(identityStore);
+      await prepareIdentity(identity, config, logger);
+      if (config.auth === 'on') {
+        // The workers' secret is new at every start and lives only in this process.
+        const password = generatePassword();
+        await identity.ensureServiceAccount(WORKER_ACCOUNT, 'worker', password);
+        workerAuth = { strategy: 'BASIC', username: WORKER_ACCOUNT, password };
+      } else {
+        logger.warn({ host: config.host }, 'PINGPIN_AUTH=none: authentication is OFF; anyone who can reach this address can do anything. For local work only.');
+      }
+      app = createApp({
+        engine,
+        queries: new Queries(store.db),
+        logger: logger.child({ component: 'http' }),
+        auth: config.auth === 'on' ? { mode: 'on', identity, audit } : { mode: 'none', identity, audit },
+        publicRoutes,
+        clockControlled: config.clockControlled,
+      });
     } else {
       app = express();
+      app.use(publicRoutes);
     }
   } catch (err) {
+    engine?.close();
     store?.close();
+    identityStore?.close();
     await registry.close();
     throw err;
   }
-  // Liveness and readiness for orchestrators (docker-compose, Kubernetes): 503 until the models are
-  // deployed and the workers started, so a health check does not pass on a half-started app.
-  const health: { status: 'STARTING' | 'UP' | 'STOPPING'; deployed?: number; workers?: number } = { status: 'STARTING' };
-  app.get('/health', (_req, res) => {
-    res.status(health.status === 'UP' ? 200 : 503).json({ ...health, mode: config.mode });
-  });
   let server: Server;
   try {
     server = await new Promise((resolve, reject) => {
@@ -126,6 +170,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
   } catch (err) {
     engine?.close();
     store?.close();
+    identityStore?.close();
     await registry.close();
     throw err;
   }
@@ -136,6 +181,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
       server.closeAllConnections();
     });
     store?.close();
+    identityStore?.close();
     await registry.close();
   };
   const port = (server.address() as AddressInfo).port;
@@ -146,7 +192,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     `pingpin listening on port ${port}`,
   );
 
-  const { client, authHeaders } = sdkConnection(restAddress, config.mode === 'cluster' ? config.clusterAuth : undefined);
+  const { client, authHeaders } = sdkConnection(restAddress, config.mode === 'cluster' ? config.clusterAuth : workerAuth);
   const resources = collectResources(config.resourceDirs);
   try {
     if (resources.length > 0) {
@@ -173,6 +219,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     nationalRegistry,
     modelsDir: config.modelsDir,
     now,
+    ...(engine ? { causeOf: (jobKey: string) => engine!.jobCause(jobKey) } : {}),
     async publishMessage(name, correlationKey, variables, timeToLiveMs, messageId) {
       try {
         await client.publishMessage({
@@ -204,6 +251,8 @@ export async function start(config: Config, logger: Logger, options: StartOption
     url,
     port,
     engine,
+    identity,
+    audit,
     registry,
     client,
     authHeaders,
@@ -218,4 +267,48 @@ export async function start(config: Config, logger: Logger, options: StartOption
       return stopping;
     },
   };
+}
+
+/**
+ * Zeebe's ZEEBE_CLOCK_CONTROLLED at start: a clock left pinned in DATA_DIR stays pinned only when the
+ * engine is started with the clock controllable; otherwise it returns to system time, and says so.
+ */
+function settleClock(engine: Engine, config: Config, logger: Logger): void {
+  if (!engine.clock.isPinned()) return;
+  const pinnedAt = new Date(engine.clock.now()).toISOString();
+  if (config.clockControlled) {
+    logger.warn({ pinnedAt }, `the engine clock is pinned at ${pinnedAt} (ENGINE_CLOCK_CONTROLLED=true): timers and dates follow it, not the system clock`);
+  } else {
+    engine.resetClock();
+    logger.warn({ pinnedAt }, `the engine clock was left pinned at ${pinnedAt}; without ENGINE_CLOCK_CONTROLLED=true it runs on system time again`);
+  }
+}
+
+/**
+ * Built-in roles, and on the first start the first administrator: with PINGPIN_ADMIN_PASSWORD, or a
+ * generated password written once to the log and to DATA_DIR/initial-admin-password (0600), which
+ * must be changed at the first login (the file is removed at the first start after that).
+ */
+async function prepareIdentity(identity: Identity, config: Config, logger: Logger): Promise<void> {
+  identity.ensureBuiltInRoles();
+  const file = join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
+  if (!identity.hasUsers()) {
+    const generated = config.adminPassword === undefined;
+    const password = config.adminPassword ?? generatePassword();
+    await identity.createInitialAdmin(config.adminUsername, password, generated);
+    if (generated) {
+      writeFileSync(file, `${password}\n`, { mode: 0o600 });
+      logger.warn(
+        { username: config.adminUsername, passwordFile: file },
+        `initial administrator '${config.adminUsername}' created with password ${password} (also in ${file}); log in at /login and change it`,
+      );
+    } else {
+      logger.info({ username: config.adminUsername }, `initial administrator '${config.adminUsername}' created with PINGPIN_ADMIN_PASSWORD`);
+    }
+    return;
+  }
+  if (existsSync(file) && identity.principal(config.adminUsername)?.mustChangePassword === false) {
+    unlinkSync(file);
+    logger.info({ passwordFile: file }, 'the initial administrator password was changed; its file is removed');
+  }
 }

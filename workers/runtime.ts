@@ -9,6 +9,7 @@ import type { CamundaRestClient } from '@camunda8/sdk';
 import type { IProcessVariables } from '@camunda8/sdk/dist/zeebe/types.js';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { onBehalfOf } from '../src/registry/index.js';
 import type { WorkerServices } from './services.js';
 
 export interface JobContext {
@@ -98,14 +99,15 @@ export function startWorkers(client: CamundaRestClient, definitions: WorkerDefin
           return job.fail({ errorMessage: message, retries: 0, retryBackOff: 0 });
         }
         try {
-          const output = await def.handler(parsed.data, {
+          const context = {
             jobKey: job.jobKey,
             processInstanceKey: job.processInstanceKey,
             elementId: job.elementId,
             retries: job.retries,
             customHeaders: JSON.parse(JSON.stringify(job.customHeaders ?? {})) as Record<string, unknown>,
             log: log.child({ jobKey: job.jobKey }),
-          }, services);
+          };
+          const output = await onBehalfOf(services.causeOf?.(job.jobKey), () => def.handler(parsed.data, context, services));
           return job.complete(output as IProcessVariables);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);

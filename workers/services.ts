@@ -77,4 +77,9 @@ export interface WorkerServices {
    * time to live long enough to cover redeliveries.
    */
   publishMessage(name: string, correlationKey: string, variables: Record<string, unknown>, timeToLiveMs?: number, messageId?: string): Promise<void>;
+  /**
+   * The user on whose behalf a job was created (the clerk whose task completion led to it), where
+   * the engine knows it (embedded mode); the registry names them in its audit trail.
+   */
+  causeOf?(jobKey: string): string | undefined;
 }

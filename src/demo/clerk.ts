@@ -8,6 +8,7 @@
  */
 import { formSubmission } from '../forms/submission.js';
 import { taskVariablesOf, type TaskVariableItem, type UserTask } from '../forms/tasklist.js';
+import { PUBLIC_CHANNEL, type Staff } from './people.js';
 
 export type { UserTask };
 
@@ -110,16 +111,33 @@ export class Rest {
 const parseVariables = (items: Array<{ name: string; value: string }>): Record<string, unknown> =>
   Object.fromEntries(items.map((v) => [v.name, JSON.parse(v.value) as unknown]));
 
-/** What a clerk sees and does through the REST API. */
+/**
+ * What the clerks see and do through the REST API. `rest` watches the instances (the demo's
+ * operator); with `staff`, each user task is read, claimed and completed as its own clerk (the
+ * assignee, or the clerk of its candidate group), and messages come in through the public channel.
+ */
 export class Clerk {
   constructor(
     readonly rest: Rest,
     /** The engine clock (epoch ms): forms compute `today()` and FEEL `now()` with it. */
     readonly now: () => number,
+    readonly staff?: Staff,
   ) {}
 
-  async startProcess(processDefinitionId: string, variables: Record<string, unknown>): Promise<string> {
-    const res = (await this.rest.ok('POST', '/v2/process-instances', { processDefinitionId, variables })) as { processInstanceKey: string | number };
+  /** The REST client of the user who works on this task (or the operator's, without staff). */
+  private restFor(task: UserTask, as?: string): { rest: Rest; username?: string } {
+    if (!this.staff) return { rest: this.rest };
+    const username = as || task.assignee || this.staff.clerkFor(task.candidateGroups);
+    if (!username) {
+      throw new DemoError(`用户任务 ${task.elementId} 没有候选组或办理人，演示不知道该由谁办理`, `user task ${task.elementId} has no candidate group or assignee: the demo does not know whose task it is`);
+    }
+    return { rest: this.staff.as(username), username };
+  }
+
+  /** `as`: the user who starts it (enterprise HR opens its own campaign). */
+  async startProcess(processDefinitionId: string, variables: Record<string, unknown>, options: { as?: string } = {}): Promise<string> {
+    const rest = this.staff && options.as ? this.staff.as(options.as) : this.rest;
+    const res = (await rest.ok('POST', '/v2/process-instances', { processDefinitionId, variables })) as { processInstanceKey: string | number };
     return String(res.processInstanceKey);
   }
 
@@ -164,16 +182,17 @@ export class Clerk {
 
   /** The variables the task sees, as Tasklist fills the form with them (src/forms/tasklist.ts). */
   async taskVariables(task: UserTask): Promise<Record<string, unknown>> {
-    return taskVariablesOf(await this.rest.search<TaskVariableItem>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {}));
+    return taskVariablesOf(await this.restFor(task).rest.search<TaskVariableItem>(`/v2/user-tasks/${task.userTaskKey}/variables/search?truncateValues=false`, {}));
   }
 
   async form(task: UserTask): Promise<Record<string, unknown> | undefined> {
     // 204: the task has no linked form. 404: the task is not (yet) on the cluster's read side, which
     // this endpoint reads (eventually consistent in 8.8): look again for a while.
-    let res = await this.rest.call('GET', `/v2/user-tasks/${task.userTaskKey}/form`);
+    const { rest } = this.restFor(task);
+    let res = await rest.call('GET', `/v2/user-tasks/${task.userTaskKey}/form`);
     for (let i = 0; res.status === 404 && i < 20; i++) {
       await new Promise((r) => setTimeout(r, 250));
-      res = await this.rest.call('GET', `/v2/user-tasks/${task.userTaskKey}/form`);
+      res = await rest.call('GET', `/v2/user-tasks/${task.userTaskKey}/form`);
     }
     if (res.status === 204) return undefined;
     if (res.status !== 200) throw new DemoError(`读取用户任务 ${task.elementId} 的表单失败：HTTP ${res.status}`, `reading the form of user task ${task.elementId} failed: HTTP ${res.status}`);
@@ -184,7 +203,8 @@ export class Clerk {
 
   /**
    * Completes a task with what its form submits: the clerk's answers checked against the form and
-   * the rest filled as Tasklist fills it. `as` claims the task first (panel members score their own).
+   * the rest filled as Tasklist fills it. The clerk claims the task first, as Tasklist asks (`as`:
+   * who, e.g. a panel member scoring their own; default the clerk of its candidate group).
    */
   async complete(task: UserTask, answers: Record<string, unknown>, options: { as?: string; taskVariables?: Record<string, unknown> } = {}): Promise<Record<string, unknown>> {
     const schema = await this.form(task);
@@ -201,14 +221,17 @@ export class Clerk {
     } else if (Object.keys(answers).length > 0) {
       throw new DemoError(`用户任务 ${task.elementId} 没有表单，无法提交内容`, `user task ${task.elementId} has no form, so nothing can be submitted with it`);
     }
-    if (options.as) await this.rest.ok('POST', `/v2/user-tasks/${task.userTaskKey}/assignment`, { assignee: options.as, allowOverride: true });
-    await this.rest.ok('POST', `/v2/user-tasks/${task.userTaskKey}/completion`, { variables });
+    const { rest, username } = this.restFor(task, options.as);
+    const assignee = username ?? options.as;
+    if (assignee) await rest.ok('POST', `/v2/user-tasks/${task.userTaskKey}/assignment`, { assignee, allowOverride: true });
+    await rest.ok('POST', `/v2/user-tasks/${task.userTaskKey}/completion`, { variables });
     return variables;
   }
 
   /** `messageId`: the sender's own reference, so the engine refuses a second publication of it (409) while the first is buffered. */
   async publish(name: string, correlationKey: string, variables: Record<string, unknown>, options: { timeToLiveMs?: number; messageId?: string } = {}): Promise<void> {
-    await this.rest.ok('POST', '/v2/messages/publication', {
+    const rest = this.staff ? this.staff.as(PUBLIC_CHANNEL) : this.rest;
+    await rest.ok('POST', '/v2/messages/publication', {
       name,
       correlationKey,
       variables,

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { parseCertificateCode } from '../domain/certificate-code.js';
+import { generatePassword, type HashCost } from '../identity/passwords.js';
 import { start, type Running } from '../runtime.js';
+import { DEMO_OPERATOR, DEMO_PASSWORD, provisionStaff, type Staff } from './people.js';
 import { Clerk, DemoError, Rest, type RestOptions } from './clerk.js';
 import { type CampaignOutcome, type DemoClock, isoDate, runCampaign } from './scenarios.js';
 import { demoCampaigns, JURISDICTION_NAMES, LEVEL_NAMES, seedRegistry, type SeededCampaign } from './seed.js';
@@ -38,6 +40,8 @@ export interface DemoOptions {
   workers?: WorkerDefinition[];
   /** Sees every REST request of the clerks and the clock with its answer (tests check them against the 8.8 API). */
   onRequest?: RestOptions['onRequest'];
+  /** scrypt cost of the demo users' passwords (default DEMO_HASH_COST; tests lower it further). */
+  hashCost?: HashCost;
 }
 
 export interface CertificateRow {
@@ -94,6 +98,13 @@ export function packageRoot(): string {
   }
 }
 
+/**
+ * The demo's passwords are printed on its screen, so a production-strength hash (0.1 s each, for some
+ * 40 users created and then logging in) would only make the demo slower: a lighter scrypt cost, the
+ * same code path. A real start uses the full cost.
+ */
+export const DEMO_HASH_COST: HashCost = { N: 2 ** 12, r: 8, p: 1 };
+
 export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'pingpin-demo-'));
 }
@@ -118,6 +129,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     nationalRegistry: { kind: 'local' },
     databaseUrl: undefined,
     resourceDirs: options.config.resourceDirs.length ? options.config.resourceDirs : [join(root, 'bpmn'), join(root, 'forms')],
+    // The demo moves the engine clock through publicity windows (Zeebe: ZEEBE_CLOCK_CONTROLLED).
+    clockControlled: true,
+    // Its administrator sets up the clerks; a fresh data directory gets a fresh password unless one is given.
+    adminPassword: options.config.adminPassword ?? generatePassword(),
   };
   const cluster = config.mode === 'cluster';
   const startAt = cluster ? Date.now() : Date.parse(options.startAt ?? DEFAULT_START);
@@ -129,15 +144,30 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   );
   // Cluster mode: the registry and the workers read the time the demo pins on the cluster.
   const clusterTime = { pinned: startAt };
-  const running = await start(config, logger, { ...(cluster ? { clock: () => clusterTime.pinned } : { pinClockAt: startAt }), ...(options.workers ? { workers: options.workers } : {}) });
+  const running = await start(config, logger, {
+    ...(cluster ? { clock: () => clusterTime.pinned } : { pinClockAt: startAt }),
+    ...(options.workers ? { workers: options.workers } : {}),
+    hashCost: options.hashCost ?? DEMO_HASH_COST,
+  });
   try {
-    const rest = new Rest({ baseUrl: cluster ? config.clusterRestAddress! : running.url, headers: () => running.authHeaders(), ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
-    const clock = await demoClock(running, rest, cluster, clusterTime);
-    const clerk = new Clerk(rest, () => clock.now());
-    const year = Number(isoDate(clock.now()).slice(0, 4));
-
-    const seeds = demoCampaigns().map((s) => (cluster ? forCluster(s, clock.now()) : s));
+    const restOptions = { baseUrl: cluster ? config.clusterRestAddress! : running.url, ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
+    const basic = (username: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` });
+    // Embedded: the administrator sets the clerks up, the operator watches; against a cluster, the configured client does both.
+    const admin = new Rest({ ...restOptions, headers: cluster ? () => running.authHeaders() : () => basic(config.adminUsername, config.adminPassword!) });
+    const year = Number(isoDate(cluster ? clusterTime.pinned : startAt).slice(0, 4));
+    const seeds = demoCampaigns().map((s) => (cluster ? forCluster(s, clusterTime.pinned) : s));
     const seeded = await seedRegistry(running.registry, seeds, year);
+    let staff: Staff | undefined;
+    if (!cluster) {
+      staff = await provisionStaff(admin, seeded, restOptions);
+      say(
+        `已通过 /v2 创建演示用户 ${staff.users.length} 名（每个候选组一名经办人、评审专家、运维人员、公众渠道），密码均为 ${DEMO_PASSWORD}；每项任务由其经办人本人认领并办理`,
+        `created ${staff.users.length} demo users through /v2 (a clerk per candidate group, the experts, an operator, the public channel), all with password ${DEMO_PASSWORD}; every task is claimed and completed by its own clerk`,
+      );
+    }
+    const rest = staff ? staff.as(DEMO_OPERATOR) : admin;
+    const clock = await demoClock(running, rest, cluster, clusterTime);
+    const clerk = new Clerk(rest, () => clock.now(), staff);
     say(
       `已登记演示数据：${new Set(seeded.map((s) => s.enterprise.creditCode)).size} 家企业（含评价机构备案），${seeded.length} 个评聘活动，${seeded.reduce((n, s) => n + s.applications.length, 0)} 名申报人`,
       `seeded ${new Set(seeded.map((s) => s.enterprise.creditCode)).size} enterprises with their evaluator filings, ${seeded.length} campaigns, ${seeded.reduce((n, s) => n + s.applications.length, 0)} applicants`,
@@ -167,6 +197,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       certificates,
       candidates,
     };
+    if (!cluster) {
+      say(
+        `管理员 ${config.adminUsername} 的密码：${config.adminPassword}。用 DATA_DIR=${dataDir} npm start 启动后可登录查看（ENGINE_CLOCK_CONTROLLED=true 保留演示时钟）`,
+        `administrator ${config.adminUsername}, password ${config.adminPassword}. Start DATA_DIR=${dataDir} npm start to log in and look (ENGINE_CLOCK_CONTROLLED=true keeps the demo's clock)`,
+      );
+    }
     say(`演示完成，用时 ${(result.durationMs / 1000).toFixed(1)} 秒（业务日期 ${result.startedOn} 至 ${result.finishedOn}）`, `demo finished in ${(result.durationMs / 1000).toFixed(1)} s (business dates ${result.startedOn} to ${result.finishedOn})`);
     return result;
   } finally {

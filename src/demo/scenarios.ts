@@ -6,6 +6,7 @@
  * objection during a publicity, a fraud report). So when a model gains or reorders a step the demo
  * follows, and only a task nobody here knows how to answer stops it (with its id, in both languages).
  */
+import { groupIds } from '../domain/groups.js';
 import type { Registry } from '../registry/index.js';
 import { fraudReportMessage, objectionMessage } from '../../workers/intake.js';
 import { type Clerk, DemoError, type ProcessInstance, type UserTask } from './clerk.js';
@@ -56,7 +57,7 @@ const firstOfNextMonth = (iso: string): string => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A panel member: user id and name (the demo's experts). */
-const EXPERTS: Array<[string, string]> = [
+export const EXPERTS: Array<[string, string]> = [
   ['expert.huang', '黄建明'],
   ['expert.lin', '林素芬'],
   ['expert.zhang', '张卫国'],
@@ -95,7 +96,8 @@ export async function runCampaign(ctx: DriverContext, seed: SeededCampaign): Pro
   };
   const say = (zh: string, en: string) => ctx.say(`${run.label.zh} ${zh}`, `${run.label.en} ${en}`);
   const processId = `appraisal-${seed.jurisdiction}`;
-  run.pi = await ctx.clerk.startProcess(processId, { campaignId: seed.campaignId, level: seed.level });
+  // The enterprise's HR opens its campaign (its group may start its jurisdiction's procedure).
+  run.pi = await ctx.clerk.startProcess(processId, { campaignId: seed.campaignId, level: seed.level }, { as: ctx.clerk.staff?.clerkFor([groupIds(seed.enterprise).hr]) });
   say(
     `${seed.enterprise.name} 启动评聘活动 ${seed.campaignId}（流程 ${processId}，实例 ${run.pi}），参评 ${seed.applications.length} 人：${seed.applications.map((a) => a.name).join('、')}`,
     `${seed.enterprise.name} opens campaign ${seed.campaignId} (process ${processId}, instance ${run.pi}) with ${seed.applications.length} applicants`,

@@ -39,6 +39,8 @@ export interface CommandState {
   jobTypesMadeAvailable: Set<string>;
   /** Process instances that completed or terminated: their awaiters are answered after commit. */
   finishedInstances: number[];
+  /** The user on whose behalf the current command runs (recorded on the jobs it creates). */
+  cause?: string;
 }
 
 export interface EngineContext {

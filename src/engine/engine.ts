@@ -261,6 +261,21 @@ export class Engine implements EngineCommands {
     this.clock.reset();
   }
 
+  withCause<T>(cause: string | undefined, fn: () => T): T {
+    const before = this.tx.cause;
+    if (cause !== undefined) this.tx.cause = cause;
+    try {
+      return fn();
+    } finally {
+      this.tx.cause = before;
+    }
+  }
+
+  /** The user on whose behalf a job was created (the registry names them next to the worker). */
+  jobCause(jobKey: string): string | undefined {
+    return this.ctx.jobs.jobCause(jobKey);
+  }
+
   visibleVariables(scopeKey: number): Record<string, Json> {
     return this.ctx.variables.visibleVariables(scopeKey);
   }

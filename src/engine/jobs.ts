@@ -44,10 +44,10 @@ export class Jobs {
     const jobKey = this.store.nextKey();
     const version = (this.store.stmt(`SELECT version FROM resources WHERE key = ?`).get(row.process_definition_key) as { version: number }).version;
     this.store.stmt(
-        `INSERT INTO jobs (key, type, state, activatable, retries, custom_headers, element_id, element_instance_key, process_instance_key, process_definition_key, process_definition_id, process_definition_version, kind, tenant_id, created_at)
-         VALUES (?, ?, 'CREATED', 1, ?, ?, ?, ?, ?, ?, ?, ?, 'BPMN_ELEMENT', ?, ?)`,
+        `INSERT INTO jobs (key, type, state, activatable, retries, custom_headers, element_id, element_instance_key, process_instance_key, process_definition_key, process_definition_id, process_definition_version, kind, tenant_id, created_at, caused_by)
+         VALUES (?, ?, 'CREATED', 1, ?, ?, ?, ?, ?, ?, ?, ?, 'BPMN_ELEMENT', ?, ?, ?)`,
       )
-      .run(jobKey, type, retries, JSON.stringify(def.headers), row.element_id, row.key, row.process_instance_key, row.process_definition_key, row.process_definition_id, version, row.tenant_id, this.clock.now());
+      .run(jobKey, type, retries, JSON.stringify(def.headers), row.element_id, row.key, row.process_instance_key, row.process_definition_key, row.process_definition_id, version, row.tenant_id, this.clock.now(), this.tx.cause ?? null);
     this.ctx.elements.setRuntime(row.key, { ...this.ctx.elements.runtime(row), jobKey });
     this.tx.jobTypesMadeAvailable.add(type);
   }
@@ -137,6 +137,23 @@ export class Jobs {
    * As Zeebe: complete, fail and throw-error need the job ACTIVATABLE or ACTIVATED; a finished job
    * is gone (404), a failed one (in back-off or with an incident) or one that threw is 409.
    */
+  /** A job finished by a worker passes on the user who caused it to the jobs its completion creates. */
+  private inheritingCause<T>(job: JobRow, fn: () => T): T {
+    const before = this.tx.cause;
+    this.tx.cause ??= job.caused_by ?? undefined;
+    try {
+      return fn();
+    } finally {
+      this.tx.cause = before;
+    }
+  }
+
+  /** Who caused a job, or undefined (a timer, a start without a user). */
+  jobCause(jobKey: string): string | undefined {
+    const row = this.store.stmt(`SELECT caused_by FROM jobs WHERE key = ?`).get(parseKey('Job', jobKey)) as { caused_by: string | null } | undefined;
+    return row?.caused_by ?? undefined;
+  }
+
   private assertJobOpen(job: JobRow, intent: string, action: string): void {
     if (job.state === 'COMPLETED' || job.state === 'CANCELED') {
       throw new EngineError('NOT_FOUND', `Expected to ${action} job with key '${job.key}', but no such job was found`, intent);
@@ -149,17 +166,19 @@ export class Jobs {
   completeJob(jobKey: string, variables: Variables = {}): void {
     const job = this.job(jobKey, 'complete');
     this.assertJobOpen(job, 'COMPLETE', 'complete');
-    this.ctx.command('COMPLETE_JOB', job.key, () => {
-      this.store.stmt(`UPDATE jobs SET state = 'COMPLETED', activatable = 0, end_date = ? WHERE key = ?`).run(this.clock.now(), job.key);
-      this.ctx.lifecycle.completeWaitState(job.element_instance_key, variables);
-    });
+    this.inheritingCause(job, () =>
+      this.ctx.command('COMPLETE_JOB', job.key, () => {
+        this.store.stmt(`UPDATE jobs SET state = 'COMPLETED', activatable = 0, end_date = ? WHERE key = ?`).run(this.clock.now(), job.key);
+        this.ctx.lifecycle.completeWaitState(job.element_instance_key, variables);
+      }),
+    );
   }
 
   failJob(jobKey: string, request: FailJobRequest): void {
     const job = this.job(jobKey, 'fail');
     this.assertJobOpen(job, 'FAIL', 'fail');
     const retries = request.retries ?? 0;
-    this.ctx.command('FAIL_JOB', job.key, () => {
+    this.inheritingCause(job, () => this.ctx.command('FAIL_JOB', job.key, () => {
       const now = this.clock.now();
       const message = request.errorMessage ?? '';
       if (request.variables && Object.keys(request.variables).length > 0) {
@@ -178,18 +197,20 @@ export class Jobs {
           .run(message, job.key);
         this.ctx.incidents.raiseIncident(this.ctx.elements.element(job.element_instance_key), 'JOB_NO_RETRIES', message || 'No more retries left.', 'JOB', job.key);
       }
-    });
+    }));
   }
 
   throwJobError(jobKey: string, request: ThrowJobErrorRequest): void {
     const job = this.job(jobKey, 'throw an error for');
     this.assertJobOpen(job, 'THROW_ERROR', 'throw an error for');
-    this.ctx.command('THROW_JOB_ERROR', job.key, () => {
-      this.store.stmt(`UPDATE jobs SET state = 'ERROR_THROWN', activatable = 0, error_code = ?, error_message = ?, worker = NULL, deadline = NULL WHERE key = ?`)
-        .run(request.errorCode, request.errorMessage ?? '', job.key);
-      const row = this.ctx.elements.element(job.element_instance_key);
-      this.ctx.errorEvents.throwError(row, request.errorCode, request.errorMessage ?? '', request.variables ?? {}, job.key);
-    });
+    this.inheritingCause(job, () =>
+      this.ctx.command('THROW_JOB_ERROR', job.key, () => {
+        this.store.stmt(`UPDATE jobs SET state = 'ERROR_THROWN', activatable = 0, error_code = ?, error_message = ?, worker = NULL, deadline = NULL WHERE key = ?`)
+          .run(request.errorCode, request.errorMessage ?? '', job.key);
+        const row = this.ctx.elements.element(job.element_instance_key);
+        this.ctx.errorEvents.throwError(row, request.errorCode, request.errorMessage ?? '', request.variables ?? {}, job.key);
+      }),
+    );
   }
 
   updateJob(jobKey: string, changeset: UpdateJobRequest): void {

@@ -22,14 +22,48 @@ import {
   type FieldDef,
   type Item,
   type SearchResult,
+  type Sql,
 } from './search.js';
 import { notFound } from './errors.js';
+import type { TaskParties } from '../identity/access.js';
 
 export type { Item, SearchPage, SearchResult } from './search.js';
 
 export interface VariableSearchOptions {
   /** 8.8's `truncateValues` query parameter; default true. */
   truncateValues?: boolean;
+}
+
+/**
+ * What the caller may read, applied to a search on top of its own filter (the server derives it
+ * from the caller's authorizations): `processDefinitionIds` limits results to those processes
+ * (absent: every process); `taskParty` also admits user tasks the user is assignee, candidate user
+ * or candidate-group member of.
+ */
+export interface ReadScope {
+  processDefinitionIds?: readonly string[];
+  taskParty?: { username: string; groups: readonly string[] };
+}
+
+function scopeWhere(scope: ReadScope | undefined, column = 't.process_definition_id'): Sql | undefined {
+  if (!scope) return undefined;
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (scope.processDefinitionIds === undefined) return undefined;
+  if (scope.processDefinitionIds.length) {
+    parts.push(`${column} IN (${scope.processDefinitionIds.map(() => '?').join(', ')})`);
+    params.push(...scope.processDefinitionIds);
+  }
+  if (scope.taskParty) {
+    const { username, groups } = scope.taskParty;
+    parts.push('t.assignee = ?', `EXISTS (SELECT 1 FROM json_each(t.candidate_users) WHERE value = ?)`);
+    params.push(username, username);
+    if (groups.length) {
+      parts.push(`EXISTS (SELECT 1 FROM json_each(t.candidate_groups) WHERE value IN (${groups.map(() => '?').join(', ')}))`);
+      params.push(...groups);
+    }
+  }
+  return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
 }
 
 /** 8.8's variable size threshold: longer values are truncated in search results (isTruncated). */
@@ -577,6 +611,17 @@ export function javaStringHash(s: string): number {
 
 // ---------------------------------------------------------------------------------------------
 
+export type KeyedEntity = 'processDefinition' | 'processInstance' | 'elementInstance' | 'job' | 'incident' | 'userTask';
+
+const OWNER_OF: Record<KeyedEntity, string> = {
+  processDefinition: `SELECT resource_id AS id, NULL AS pi FROM resources WHERE key = ? AND kind = 'process'`,
+  processInstance: `SELECT process_definition_id AS id, key AS pi FROM process_instances WHERE key = ?`,
+  elementInstance: `SELECT process_definition_id AS id, process_instance_key AS pi FROM element_instances WHERE key = ?`,
+  job: `SELECT process_definition_id AS id, process_instance_key AS pi FROM jobs WHERE key = ?`,
+  incident: `SELECT process_definition_id AS id, process_instance_key AS pi FROM incidents WHERE key = ?`,
+  userTask: `SELECT process_definition_id AS id, process_instance_key AS pi FROM user_tasks WHERE key = ?`,
+};
+
 export class Queries {
   private readonly processDefinitions: EntityQuery;
   private readonly processInstances: EntityQuery;
@@ -604,8 +649,8 @@ export class Queries {
   }
 
   /** POST /v2/process-definitions/search */
-  searchProcessDefinitions(body: unknown): SearchResult {
-    return this.processDefinitions.search(body);
+  searchProcessDefinitions(body: unknown, scope?: ReadScope): SearchResult {
+    return this.processDefinitions.search(body, { where: scopeWhere(scope, 't.resource_id') });
   }
 
   /** GET /v2/process-definitions/{processDefinitionKey} */
@@ -623,8 +668,8 @@ export class Queries {
   }
 
   /** POST /v2/process-instances/search */
-  searchProcessInstances(body: unknown): SearchResult {
-    return this.processInstances.search(body);
+  searchProcessInstances(body: unknown, scope?: ReadScope): SearchResult {
+    return this.processInstances.search(body, { where: scopeWhere(scope) });
   }
 
   /** GET /v2/process-instances/{processInstanceKey} */
@@ -633,8 +678,8 @@ export class Queries {
   }
 
   /** POST /v2/element-instances/search */
-  searchElementInstances(body: unknown): SearchResult {
-    return this.elementInstances.search(body);
+  searchElementInstances(body: unknown, scope?: ReadScope): SearchResult {
+    return this.elementInstances.search(body, { where: scopeWhere(scope) });
   }
 
   /** GET /v2/element-instances/{elementInstanceKey} */
@@ -643,8 +688,8 @@ export class Queries {
   }
 
   /** POST /v2/user-tasks/search */
-  searchUserTasks(body: unknown): SearchResult {
-    return this.userTasks.search(body);
+  searchUserTasks(body: unknown, scope?: ReadScope): SearchResult {
+    return this.userTasks.search(body, { where: scopeWhere(scope) });
   }
 
   /** GET /v2/user-tasks/{userTaskKey} */
@@ -675,8 +720,8 @@ export class Queries {
   }
 
   /** POST /v2/variables/search[?truncateValues=false] */
-  searchVariables(body: unknown, options: VariableSearchOptions = {}): SearchResult {
-    return this.variables.search(body, options);
+  searchVariables(body: unknown, options: VariableSearchOptions = {}, scope?: ReadScope): SearchResult {
+    return this.variables.search(body, { ...options, where: scopeWhere(scope) });
   }
 
   /** GET /v2/variables/{variableKey}: the full value, no isTruncated */
@@ -685,8 +730,8 @@ export class Queries {
   }
 
   /** POST /v2/incidents/search */
-  searchIncidents(body: unknown): SearchResult {
-    return this.incidents.search(body);
+  searchIncidents(body: unknown, scope?: ReadScope): SearchResult {
+    return this.incidents.search(body, { where: scopeWhere(scope) });
   }
 
   /** POST /v2/process-instances/{processInstanceKey}/incidents/search */
@@ -702,8 +747,31 @@ export class Queries {
   }
 
   /** POST /v2/jobs/search */
-  searchJobs(body: unknown): SearchResult {
-    return this.jobs.search(body);
+  searchJobs(body: unknown, scope?: ReadScope): SearchResult {
+    return this.jobs.search(body, { where: scopeWhere(scope) });
+  }
+
+  /** The process (and instance) an entity key belongs to, for the server's authorization checks and audit; undefined when there is none. */
+  ownerOf(entity: KeyedEntity, key: string): { processDefinitionId: string; processInstanceKey?: string } | undefined {
+    if (!/^\d{1,19}$/.test(key)) return undefined;
+    const row = this.db.prepare(OWNER_OF[entity]).get(BigInt(key)) as { id: string; pi: number | null } | undefined;
+    return row && { processDefinitionId: row.id, ...(row.pi !== null ? { processInstanceKey: String(row.pi) } : {}) };
+  }
+
+  /** Who may see a user task: its process, assignee and candidates; undefined when there is no such task. */
+  userTaskParties(userTaskKey: string): TaskParties | undefined {
+    if (!/^\d{1,19}$/.test(userTaskKey)) return undefined;
+    const row = this.db
+      .prepare(`SELECT process_definition_id AS id, process_instance_key AS pi, assignee, candidate_users AS users, candidate_groups AS groups FROM user_tasks WHERE key = ?`)
+      .get(BigInt(userTaskKey)) as { id: string; pi: number; assignee: string | null; users: string; groups: string } | undefined;
+    if (!row) return undefined;
+    return {
+      processDefinitionId: row.id,
+      processInstanceKey: String(row.pi),
+      assignee: row.assignee,
+      candidateUsers: JSON.parse(row.users) as string[],
+      candidateGroups: JSON.parse(row.groups) as string[],
+    };
   }
 
   /**

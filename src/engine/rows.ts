@@ -82,6 +82,8 @@ export interface CatchTarget {
 
 export interface JobRow {
   key: number;
+  /** The user on whose behalf the job was created (see EngineCommands.withCause). */
+  caused_by: string | null;
   type: string;
   state: string;
   activatable: number;

@@ -231,6 +231,8 @@ export class Store {
       throw new Error(`${path}: schema version ${version.value} is not supported (expected ${SCHEMA_VERSION})`);
     }
     this.ensureColumn('process_instances', 'message_correlation_key', 'TEXT');
+    // Who caused a job (a clerk completing a task, a user starting an instance), for the registry's audit trail.
+    this.ensureColumn('jobs', 'caused_by', 'TEXT');
     const row = this.db.prepare(`SELECT value FROM meta WHERE name = 'next_key'`).get() as { value: string } | undefined;
     this.nextKeyValue = row ? Number(row.value) : KEY_BASE + 1;
     this.persistKey = this.db.prepare(`INSERT INTO meta (name, value) VALUES ('next_key', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`);

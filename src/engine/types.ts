@@ -226,4 +226,10 @@ export interface EngineCommands {
   /** Pins the engine clock (epoch ms); due timers fire at once. */
   pinClock(timestamp: number): void;
   resetClock(): void;
+  /**
+   * Runs the commands in fn on behalf of a user: jobs they create remember who caused them (the
+   * clerk whose task completion started the work), and a job completed without a cause passes its
+   * own on to the jobs that follow. Undefined: keep the cause the command finds (a job's).
+   */
+  withCause<T>(cause: string | undefined, fn: () => T): T;
 }

@@ -13,6 +13,7 @@
  * Serializing every write keeps the audit chain linear; the registry's write volume (a few
  * thousand records a year per province) is far below what that costs.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import { entryHash, type Json } from './audit.js';
 import type { DB, DialectName } from './db.js';
@@ -36,6 +37,17 @@ export interface WriteContext {
   by: string;
   /** Appends an audit entry in this transaction. */
   audit(action: string, entityType: string, entityId: string, details?: Record<string, Json | undefined>): Promise<void>;
+}
+
+const causes = new AsyncLocalStorage<string>();
+
+/**
+ * Registry writes made while fn runs were caused by this user (the clerk whose task completion
+ * started the job that writes): their audit entries name them as `details.onBehalfOf`, next to the
+ * worker that wrote them. Undefined: nobody (a timer, a start without a user).
+ */
+export function onBehalfOf<T>(user: string | undefined, fn: () => T): T {
+  return user === undefined ? fn() : causes.run(user, fn);
 }
 
 class Mutex {
@@ -97,13 +109,14 @@ export class Core {
           const now = this.clock();
           const at = now.toISOString();
           let appended = 0;
+          const cause = causes.getStore();
           const w: WriteContext = {
             db: trx,
             at,
             today: chinaDate(now),
             by,
             audit: async (action, entityType, entityId, details = {}) => {
-              const clean = JSON.parse(JSON.stringify(details)) as Record<string, Json>;
+              const clean = JSON.parse(JSON.stringify(cause !== undefined && details.onBehalfOf === undefined ? { ...details, onBehalfOf: cause } : details)) as Record<string, Json>;
               const entry = { seq: seq + 1, at, actor: by, action, entityType, entityId, details: clean, prevHash: hash };
               const entryHashValue = entryHash(entry);
               await trx

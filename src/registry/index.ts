@@ -5,6 +5,7 @@
  */
 export { openRegistry, Registry, DatabaseUrlSchema, type OpenRegistryOptions } from './registry.js';
 export type { Logger } from './core.js';
+export { onBehalfOf } from './core.js';
 export type { DialectName } from './db.js';
 export {
   RegistryError,

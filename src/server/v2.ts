@@ -3,12 +3,15 @@
  * One route table; every handler goes through `wrap`, which validates path keys and the body and
  * turns what the handler returns (or throws) into the 8.8 answer.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { EngineCommands, UserTaskChangeset } from '../engine/types.js';
 import { readMultipart } from './multipart.js';
+import { canReadTask, canUpdateTask, isTaskParty, type Principal, type TaskParties } from '../identity/access.js';
+import type { KeyedEntity, ReadScope } from '../engine/queries.js';
 import { HttpProblem, invalidArgument, problemErrorHandler, sendProblem } from './problem.js';
+import { authenticated, forbidden, mountRoutes, permission, Reply, route, scoped, scopeIds, type Ctx, type Route } from './routes.js';
 import {
   activateJobsBody,
   assertDefaultTenant,
@@ -22,10 +25,7 @@ import {
   completeUserTaskBody,
   createProcessInstanceBody,
   failJobBody,
-  invalidKeyMessage,
-  isKey,
   operationReferenceBody,
-  parseOrThrow,
   setVariablesBody,
   throwJobErrorBody,
   updateJobBody,
@@ -40,27 +40,32 @@ export interface VariableSearchOptions {
   truncateValues?: boolean;
 }
 
+
 /** The read side, as the router uses it (implemented by `Queries` in src/engine/queries.ts). */
 export interface QueriesLike {
-  searchProcessDefinitions(body: unknown): Awaitable<unknown>;
+  searchProcessDefinitions(body: unknown, scope?: ReadScope): Awaitable<unknown>;
   getProcessDefinition(key: string): Awaitable<unknown>;
   getProcessDefinitionXml(key: string): Awaitable<string>;
-  searchProcessInstances(body: unknown): Awaitable<unknown>;
+  searchProcessInstances(body: unknown, scope?: ReadScope): Awaitable<unknown>;
   getProcessInstance(key: string): Awaitable<unknown>;
-  searchElementInstances(body: unknown): Awaitable<unknown>;
+  searchElementInstances(body: unknown, scope?: ReadScope): Awaitable<unknown>;
   getElementInstance(key: string): Awaitable<unknown>;
-  searchUserTasks(body: unknown): Awaitable<unknown>;
+  searchUserTasks(body: unknown, scope?: ReadScope): Awaitable<unknown>;
   getUserTask(key: string): Awaitable<unknown>;
   /** The linked form, or undefined when the user task has none (→ 204). */
   getUserTaskForm(key: string): Awaitable<unknown>;
   searchUserTaskVariables(userTaskKey: string, body: unknown, options?: VariableSearchOptions): Awaitable<unknown>;
-  searchVariables(body: unknown, options?: VariableSearchOptions): Awaitable<unknown>;
+  searchVariables(body: unknown, options?: VariableSearchOptions, scope?: ReadScope): Awaitable<unknown>;
   getVariable(key: string): Awaitable<unknown>;
-  searchIncidents(body: unknown): Awaitable<unknown>;
+  searchIncidents(body: unknown, scope?: ReadScope): Awaitable<unknown>;
   getIncident(key: string): Awaitable<unknown>;
-  searchJobs(body: unknown): Awaitable<unknown>;
+  searchJobs(body: unknown, scope?: ReadScope): Awaitable<unknown>;
   getForm(key: string): Awaitable<unknown>;
   searchProcessInstanceIncidents(processInstanceKey: string, body: unknown): Awaitable<unknown>;
+  /** The process (and instance) an entity key belongs to, or undefined when there is no such entity. */
+  ownerOf(entity: KeyedEntity, key: string): Awaitable<{ processDefinitionId: string; processInstanceKey?: string } | undefined>;
+  /** Who may see a user task: its process, assignee and candidates (undefined: no such task). */
+  userTaskParties(key: string): Awaitable<TaskParties | undefined>;
 }
 
 export interface V2Deps {
@@ -75,45 +80,12 @@ export interface V2Deps {
   jsonLimitBytes?: number;
   /** Limit for the files of one deployment. Default 50 MB. */
   deploymentLimitBytes?: number;
+  /** Zeebe's ZEEBE_CLOCK_CONTROLLED: without it PUT /v2/clock and POST /v2/clock/reset are refused. */
+  clockControlled?: boolean;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 const MB = 1024 * 1024;
-
-/** A non-default answer: another status, or a non-JSON body. Handlers return JSON (200) or nothing (204) otherwise. */
-class Reply {
-  constructor(
-    readonly status: number,
-    readonly body?: string,
-    readonly contentType?: string,
-  ) {}
-}
-
-interface Ctx<B> {
-  /** The (validated) key path parameter, '' for routes without one. */
-  key: string;
-  /** The validated body, or the raw parsed JSON for routes without a schema. */
-  body: B;
-  req: Request;
-  /** Aborts when the client goes away before the answer is sent. */
-  signal: AbortSignal;
-}
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-interface Route {
-  method: Method;
-  path: string;
-  /** Schema of a JSON body; `'json'` = JSON passed through unchecked (searches); absent = no body. */
-  body?: z.ZodType | 'json';
-  handle(ctx: Ctx<never>): unknown;
-}
-
-function route<S extends z.ZodType>(method: Method, path: string, body: S, handle: (ctx: Ctx<z.output<S>>) => unknown): Route;
-function route(method: Method, path: string, body: 'json' | undefined, handle: (ctx: Ctx<unknown>) => unknown): Route;
-function route(method: Method, path: string, body: z.ZodType | 'json' | undefined, handle: (ctx: Ctx<never>) => unknown): Route {
-  return { method, path, body, handle };
-}
 
 /** `?truncateValues=true|false` of the variable searches. */
 function variableSearchOptions(req: Request): VariableSearchOptions {
@@ -123,46 +95,6 @@ function variableSearchOptions(req: Request): VariableSearchOptions {
   throw invalidArgument(`truncateValues: expected true or false, got '${String(value)}'`);
 }
 
-const hasBody = (req: Request): boolean =>
-  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-
-function wrap(r: Route) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const controller = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
-
-    let key = '';
-    for (const [name, value] of Object.entries(req.params as Record<string, string>)) {
-      if (!isKey(value)) throw invalidArgument(invalidKeyMessage(name, value));
-      key = value;
-    }
-
-    let body: unknown = undefined;
-    if (r.body !== undefined) {
-      if (req.body === undefined && hasBody(req)) {
-        throw new HttpProblem(415, 'Unsupported Media Type', `Content-Type '${req.headers['content-type'] ?? ''}' is not supported; send application/json`);
-      }
-      body = r.body === 'json' ? req.body : parseOrThrow(r.body, req.body);
-    }
-
-    let result: unknown;
-    try {
-      result = await r.handle({ key, body: body as never, req, signal: controller.signal });
-    } catch (err) {
-      if (!controller.signal.aborted) throw err;
-    }
-    if (res.headersSent || controller.signal.aborted) return; // nobody left to answer
-    if (result === undefined) res.status(204).end();
-    else if (result instanceof Reply) {
-      res.status(result.status);
-      if (result.contentType) res.type(result.contentType);
-      res.send(result.body);
-    } else res.status(200).json(result);
-  };
-}
-
 /** Strips `null`s: in 8.8 change sets, null means "leave unchanged", just like absence. */
 const withoutNulls = <T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
@@ -170,8 +102,9 @@ const withoutNulls = <T extends object>(o: T): { [K in keyof T]: Exclude<T[K], n
 const EMPTY_USER_TASK_UPDATE =
   'No update data provided. Provide at least an "action" or a non-null value for a supported attribute in the "changeset"';
 
-export function createV2Router(deps: V2Deps): Router {
-  const { engine, queries, logger } = deps;
+/** The /v2 engine route table (method, path, access rule, handler), without a server: the access tests read it. */
+export function v2Routes(deps: V2Deps): Route[] {
+  const { engine, queries } = deps;
   const version = deps.version ?? '8.8.0';
   const defaultRequestTimeoutMs = deps.defaultRequestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const deploymentLimit = deps.deploymentLimitBytes ?? 50 * MB;
@@ -182,9 +115,47 @@ export function createV2Router(deps: V2Deps): Router {
     engine.updateUserTask(key, cs);
   };
 
+  /** The process behind a key-addressed entity, for a permission on PROCESS_DEFINITION; noted in the audit entry. */
+  const processOf =
+    (entity: KeyedEntity) =>
+    async (ctx: Ctx<unknown>): Promise<string | undefined> => {
+      const owner = await queries.ownerOf(entity, ctx.key);
+      if (owner) Object.assign(ctx.audit, owner);
+      return owner?.processDefinitionId;
+    };
+
+  /** The process a create-instance request names, by id or by key. */
+  const processOfRequest = async (ctx: Ctx<z.output<typeof createProcessInstanceBody>>): Promise<string | undefined> =>
+    ctx.body.processDefinitionId ?? (ctx.body.processDefinitionKey ? (await queries.ownerOf('processDefinition', ctx.body.processDefinitionKey))?.processDefinitionId : undefined);
+
+  /** What a process-scoped search may return. */
+  const scopeOf = (principal: Principal, permissionType: 'READ_PROCESS_DEFINITION' | 'READ_PROCESS_INSTANCE'): ReadScope => ({
+    processDefinitionIds: scopeIds(principal, 'PROCESS_DEFINITION', permissionType),
+  });
+
+  /** A user task the caller may see (assignee, candidate, or READ_USER_TASK on its process), else 403; 404 when there is none. */
+  const visibleTask = async (ctx: Ctx<unknown>): Promise<TaskParties> => {
+    const task = await queries.userTaskParties(ctx.key);
+    if (!task) throw new HttpProblem(404, 'NOT_FOUND', `User task with key '${ctx.key}' not found`);
+    Object.assign(ctx.audit, { userTaskKey: ctx.key, processDefinitionId: task.processDefinitionId, processInstanceKey: task.processInstanceKey });
+    // Whoever may update a process's tasks may also find them (8.8 checks UPDATE_USER_TASK alone for the commands).
+    if (!canReadTask(ctx.principal, task) && !canUpdateTask(ctx.principal, task)) throw forbidden('READ_USER_TASK', 'PROCESS_DEFINITION', task.processDefinitionId);
+    return task;
+  };
+
+  /** Runs an engine command on behalf of the caller; a service account (a job worker) lets its job's cause carry on. */
+  const acting = <T>(principal: Principal, fn: () => T): T => engine.withCause(principal.kind === 'SERVICE' ? undefined : principal.username, fn);
+
+  const clockControl = () => {
+    if (!deps.clockControlled) {
+      throw new HttpProblem(403, 'FORBIDDEN', 'The engine clock is not controllable: start pingpin with ENGINE_CLOCK_CONTROLLED=true to pin or reset it');
+    }
+  };
+
+  const PROCESS = 'PROCESS_DEFINITION';
   const routes: Route[] = [
     // Cluster
-    route('get', '/topology', undefined, ({ req }) => ({
+    route('get', '/topology', { access: authenticated }, ({ req }) => ({
       brokers: [
         {
           nodeId: 0,
@@ -200,59 +171,97 @@ export function createV2Router(deps: V2Deps): Router {
       gatewayVersion: version,
       lastCompletedChangeId: '-1',
     })),
-    route('get', '/status', undefined, () => undefined),
+    route('get', '/status', { access: authenticated }, () => undefined),
 
     // Deployments
-    route('post', '/deployments', undefined, async ({ req }) => {
+    route('post', '/deployments', { access: permission('RESOURCE', 'CREATE'), audit: { operationType: 'CREATE', entityType: 'RESOURCE' } }, async ({ req, audit }) => {
       if (!req.is('multipart/form-data')) {
         throw new HttpProblem(415, 'Unsupported Media Type', `Content-Type '${req.headers['content-type'] ?? ''}' is not supported; send multipart/form-data`);
       }
       const { files, fields } = await readMultipart(req, { fileField: 'resources', textFields: ['tenantId'], maxTotalBytes: deploymentLimit });
       if (files.length === 0) throw invalidArgument('No resources provided');
       assertDefaultTenant('Deploy Resources', fields.tenantId);
-      return engine.deploy(files, fields.tenantId);
+      const deployed = await engine.deploy(files, fields.tenantId);
+      audit.entityKey = deployed.deploymentKey;
+      audit.details = { resources: files.map((f) => f.name) };
+      return deployed;
     }),
 
     // Process definitions
-    route('post', '/process-definitions/search', 'json', ({ body }) => queries.searchProcessDefinitions(body ?? {})),
-    route('get', '/process-definitions/:processDefinitionKey', undefined, ({ key }) => queries.getProcessDefinition(key)),
-    route('get', '/process-definitions/:processDefinitionKey/xml', undefined, async ({ key }) =>
+    route('post', '/process-definitions/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_DEFINITION') }, ({ body, principal }) =>
+      queries.searchProcessDefinitions(body ?? {}, scopeOf(principal, 'READ_PROCESS_DEFINITION')),
+    ),
+    route('get', '/process-definitions/:processDefinitionKey', { access: permission(PROCESS, 'READ_PROCESS_DEFINITION', processOf('processDefinition')) }, ({ key }) =>
+      queries.getProcessDefinition(key),
+    ),
+    route('get', '/process-definitions/:processDefinitionKey/xml', { access: permission(PROCESS, 'READ_PROCESS_DEFINITION', processOf('processDefinition')) }, async ({ key }) =>
       new Reply(200, await queries.getProcessDefinitionXml(key), 'text/xml'),
     ),
 
     // Process instances
-    route('post', '/process-instances', createProcessInstanceBody, async ({ body: b }) => {
-      assertDefaultTenant('Create Process Instance', b.tenantId);
-      const created = engine.createProcessInstance({
-        processDefinitionId: b.processDefinitionId,
-        processDefinitionVersion: b.processDefinitionVersion,
-        processDefinitionKey: b.processDefinitionKey,
-        variables: b.variables,
-        tenantId: b.tenantId,
-      });
-      if (!b.awaitCompletion) return created;
-      const variables = await engine.awaitProcessInstance(
-        created.processInstanceKey,
-        b.requestTimeout || defaultRequestTimeoutMs,
-        b.fetchVariables?.length ? b.fetchVariables : undefined,
-      );
-      return { ...created, variables };
-    }),
-    route('post', '/process-instances/search', 'json', ({ body }) => queries.searchProcessInstances(body ?? {})),
-    route('get', '/process-instances/:processInstanceKey', undefined, ({ key }) => queries.getProcessInstance(key)),
-    route('post', '/process-instances/:processInstanceKey/cancellation', operationReferenceBody, ({ key }) => {
-      engine.cancelProcessInstance(key);
-    }),
+    route(
+      'post',
+      '/process-instances',
+      { body: createProcessInstanceBody, access: permission(PROCESS, 'CREATE_PROCESS_INSTANCE', processOfRequest), audit: { operationType: 'CREATE', entityType: 'PROCESS_INSTANCE' } },
+      async ({ body: b, audit, principal }) => {
+        assertDefaultTenant('Create Process Instance', b.tenantId);
+        const created = acting(principal, () =>
+          engine.createProcessInstance({
+            processDefinitionId: b.processDefinitionId,
+            processDefinitionVersion: b.processDefinitionVersion,
+            processDefinitionKey: b.processDefinitionKey,
+            variables: b.variables,
+            tenantId: b.tenantId,
+          }),
+        );
+        Object.assign(audit, { entityKey: created.processInstanceKey, processInstanceKey: created.processInstanceKey, processDefinitionId: created.processDefinitionId });
+        if (!b.awaitCompletion) return created;
+        const variables = await engine.awaitProcessInstance(
+          created.processInstanceKey,
+          b.requestTimeout || defaultRequestTimeoutMs,
+          b.fetchVariables?.length ? b.fetchVariables : undefined,
+        );
+        return { ...created, variables };
+      },
+    ),
+    route('post', '/process-instances/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
+      queries.searchProcessInstances(body ?? {}, scopeOf(principal, 'READ_PROCESS_INSTANCE')),
+    ),
+    route('get', '/process-instances/:processInstanceKey', { access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('processInstance')) }, ({ key }) =>
+      queries.getProcessInstance(key),
+    ),
+    route(
+      'post',
+      '/process-instances/:processInstanceKey/cancellation',
+      { body: operationReferenceBody, access: permission(PROCESS, 'CANCEL_PROCESS_INSTANCE', processOf('processInstance')), audit: { operationType: 'CANCEL', entityType: 'PROCESS_INSTANCE' } },
+      ({ key, audit, principal }) => {
+        Object.assign(audit, { entityKey: key, processInstanceKey: key });
+        acting(principal, () => engine.cancelProcessInstance(key));
+      },
+    ),
+    route('post', '/process-instances/:processInstanceKey/incidents/search', { body: 'json', access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('processInstance')) }, ({ key, body }) =>
+      queries.searchProcessInstanceIncidents(key, body ?? {}),
+    ),
 
     // Element instances
-    route('post', '/element-instances/search', 'json', ({ body }) => queries.searchElementInstances(body ?? {})),
-    route('get', '/element-instances/:elementInstanceKey', undefined, ({ key }) => queries.getElementInstance(key)),
-    route('put', '/element-instances/:elementInstanceKey/variables', setVariablesBody, ({ key, body }) => {
-      engine.setVariables(key, body.variables, body.local ?? false);
-    }),
+    route('post', '/element-instances/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
+      queries.searchElementInstances(body ?? {}, scopeOf(principal, 'READ_PROCESS_INSTANCE')),
+    ),
+    route('get', '/element-instances/:elementInstanceKey', { access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('elementInstance')) }, ({ key }) =>
+      queries.getElementInstance(key),
+    ),
+    route(
+      'put',
+      '/element-instances/:elementInstanceKey/variables',
+      { body: setVariablesBody, access: permission(PROCESS, 'UPDATE_PROCESS_INSTANCE', processOf('elementInstance')), audit: { operationType: 'UPDATE', entityType: 'VARIABLE' } },
+      ({ key, body, audit, principal }) => {
+        Object.assign(audit, { entityKey: key, elementInstanceKey: key, details: { names: Object.keys(body.variables), local: body.local ?? false } });
+        acting(principal, () => engine.setVariables(key, body.variables, body.local ?? false));
+      },
+    ),
 
-    // Jobs
-    route('post', '/jobs/activation', activateJobsBody, async ({ body: b, signal }) => {
+    // Jobs: handing out jobs of every type needs the permission on every process
+    route('post', '/jobs/activation', { body: activateJobsBody, access: permission(PROCESS, 'UPDATE_PROCESS_INSTANCE'), audit: { operationType: 'UPDATE', entityType: 'JOB' } }, async ({ body: b, signal, audit }) => {
       assertDefaultTenant('Activate Jobs', b.tenantIds);
       const jobs = await engine.activateJobs(
         {
@@ -266,109 +275,237 @@ export function createV2Router(deps: V2Deps): Router {
         },
         signal,
       );
+      audit.changed = jobs.length > 0;
+      audit.details = { type: b.type, worker: b.worker, jobKeys: jobs.map((j) => j.jobKey) };
       return { jobs };
     }),
-    route('post', '/jobs/search', 'json', ({ body }) => queries.searchJobs(body ?? {})),
-    route('post', '/jobs/:jobKey/completion', completeJobBody, ({ key, body }) => {
-      engine.completeJob(key, body?.variables ?? undefined);
-    }),
-    route('post', '/jobs/:jobKey/failure', failJobBody, ({ key, body }) => {
-      // 8.8 defaults: retries 0 (→ incident), no back-off.
-      engine.failJob(key, {
-        retries: body?.retries ?? 0,
-        errorMessage: body?.errorMessage,
-        retryBackOff: body?.retryBackOff ?? 0,
-        variables: body?.variables,
-      });
-    }),
-    route('post', '/jobs/:jobKey/error', throwJobErrorBody, ({ key, body }) => {
-      engine.throwJobError(key, {
-        errorCode: body.errorCode,
-        errorMessage: body.errorMessage ?? undefined,
-        variables: body.variables ?? undefined,
-      });
-    }),
-    route('patch', '/jobs/:jobKey', updateJobBody, ({ key, body }) => {
-      engine.updateJob(key, {
-        retries: body.changeset.retries ?? undefined,
-        timeout: body.changeset.timeout ?? undefined,
-      });
-    }),
+    route('post', '/jobs/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
+      queries.searchJobs(body ?? {}, scopeOf(principal, 'READ_PROCESS_INSTANCE')),
+    ),
+    route(
+      'post',
+      '/jobs/:jobKey/completion',
+      { body: completeJobBody, access: permission(PROCESS, 'UPDATE_PROCESS_INSTANCE', processOf('job')), audit: { operationType: 'COMPLETE', entityType: 'JOB' } },
+      ({ key, body, audit, principal }) => {
+        Object.assign(audit, { entityKey: key, jobKey: key });
+        acting(principal, () => engine.completeJob(key, body?.variables ?? undefined));
+      },
+    ),
+    route(
+      'post',
+      '/jobs/:jobKey/failure',
+      { body: failJobBody, access: permission(PROCESS, 'UPDATE_PROCESS_INSTANCE', processOf('job')), audit: { operationType: 'UPDATE', entityType: 'JOB' } },
+      ({ key, body, audit, principal }) => {
+        Object.assign(audit, { entityKey: key, jobKey: key, details: { action: 'FAIL', retries: body?.retries ?? 0 } });
+        // 8.8 defaults: retries 0 (→ incident), no back-off.
+        acting(principal, () =>
+          engine.failJob(key, {
+            retries: body?.retries ?? 0,
+            errorMessage: body?.errorMessage,
+            retryBackOff: body?.retryBackOff ?? 0,
+            variables: body?.variables,
+          }),
+        );
+      },
+    ),
+    route(
+      'post',
+      '/jobs/:jobKey/error',
+      { body: throwJobErrorBody, access: permission(PROCESS, 'UPDATE_PROCESS_INSTANCE', processOf('job')), audit: { operationType: 'UPDATE', entityType: 'JOB' } },
+      ({ key, body, audit, principal }) => {
+        Object.assign(audit, { entityKey: key, jobKey: key, details: { action: 'THROW_ERROR', errorCode: body.errorCode } });
+        acting(principal, () =>
+          engine.throwJobError(key, {
+            errorCode: body.errorCode,
+            errorMessage: body.errorMessage ?? undefined,
+            variables: body.variables ?? undefined,
+          }),
+        );
+      },
+    ),
+    route(
+      'patch',
+      '/jobs/:jobKey',
+      { body: updateJobBody, access: permission(PROCESS, 'UPDATE_PROCESS_INSTANCE', processOf('job')), audit: { operationType: 'UPDATE', entityType: 'JOB' } },
+      ({ key, body, audit }) => {
+        Object.assign(audit, { entityKey: key, jobKey: key, details: { retries: body.changeset.retries ?? undefined, timeout: body.changeset.timeout ?? undefined } });
+        engine.updateJob(key, {
+          retries: body.changeset.retries ?? undefined,
+          timeout: body.changeset.timeout ?? undefined,
+        });
+      },
+    ),
 
-    // User tasks
-    route('post', '/user-tasks/search', 'json', ({ body }) => queries.searchUserTasks(body ?? {})),
-    route('get', '/user-tasks/:userTaskKey', undefined, ({ key }) => queries.getUserTask(key)),
-    route('get', '/user-tasks/:userTaskKey/form', undefined, async ({ key }) => (await queries.getUserTaskForm(key)) ?? undefined),
-    route('post', '/user-tasks/:userTaskKey/assignment', assignUserTaskBody, ({ key, body }) => {
+    // User tasks: visible to whoever may read the process's tasks, and to their assignee and candidates
+    route('post', '/user-tasks/search', { body: 'json', access: authenticated }, ({ body, principal }) =>
+      queries.searchUserTasks(body ?? {}, {
+        processDefinitionIds: scopeIds(principal, PROCESS, 'READ_USER_TASK') ?? undefined,
+        taskParty: { username: principal.username, groups: principal.groups },
+      }),
+    ),
+    route('get', '/user-tasks/:userTaskKey', { access: authenticated }, async (ctx) => {
+      await visibleTask(ctx);
+      return queries.getUserTask(ctx.key);
+    }),
+    route('get', '/user-tasks/:userTaskKey/form', { access: authenticated }, async (ctx) => {
+      await visibleTask(ctx);
+      return (await queries.getUserTaskForm(ctx.key)) ?? undefined;
+    }),
+    route('post', '/user-tasks/:userTaskKey/variables/search', { body: 'json', access: authenticated }, async (ctx) => {
+      await visibleTask(ctx);
+      return queries.searchUserTaskVariables(ctx.key, ctx.body ?? {}, variableSearchOptions(ctx.req));
+    }),
+    route('post', '/user-tasks/:userTaskKey/assignment', { body: assignUserTaskBody, access: authenticated, audit: { operationType: 'ASSIGN', entityType: 'USER_TASK' } }, async (ctx) => {
+      const task = await visibleTask(ctx);
+      const { key, body, principal, audit } = ctx;
+      Object.assign(audit, { entityKey: key, details: { assignee: body.assignee } });
+      // Without UPDATE_USER_TASK a candidate may only claim the task for themselves, and not take it from someone else;
+      // seeing it through READ_USER_TASK is not being one of its parties.
+      if (!canUpdateTask(principal, task)) {
+        if (body.assignee !== principal.username || !isTaskParty(principal, task)) throw forbidden('UPDATE_USER_TASK', PROCESS, task.processDefinitionId);
+        if (task.assignee && task.assignee !== principal.username) {
+          throw new HttpProblem(409, 'INVALID_STATE', `User task with key '${key}' is already assigned to '${task.assignee}'`);
+        }
+      }
       // 8.8: allowOverride defaults to true.
       engine.assignUserTask(key, body.assignee, body.allowOverride ?? true);
     }),
-    route('delete', '/user-tasks/:userTaskKey/assignee', undefined, ({ key }) => {
-      engine.unassignUserTask(key);
+    route('delete', '/user-tasks/:userTaskKey/assignee', { access: authenticated, audit: { operationType: 'UNASSIGN', entityType: 'USER_TASK' } }, async (ctx) => {
+      const task = await visibleTask(ctx);
+      ctx.audit.entityKey = ctx.key;
+      if (!canUpdateTask(ctx.principal, task) && task.assignee !== ctx.principal.username) throw forbidden('UPDATE_USER_TASK', PROCESS, task.processDefinitionId);
+      engine.unassignUserTask(ctx.key);
     }),
-    route('patch', '/user-tasks/:userTaskKey', updateUserTaskBody, ({ key, body }) => {
-      updateUserTask(key, body?.changeset, body?.action);
+    route('patch', '/user-tasks/:userTaskKey', { body: updateUserTaskBody, access: authenticated, audit: { operationType: 'UPDATE', entityType: 'USER_TASK' } }, async (ctx) => {
+      const task = await visibleTask(ctx);
+      ctx.audit.entityKey = ctx.key;
+      if (!canUpdateTask(ctx.principal, task)) throw forbidden('UPDATE_USER_TASK', PROCESS, task.processDefinitionId);
+      updateUserTask(ctx.key, ctx.body?.changeset, ctx.body?.action);
     }),
     // Not in 8.8: @camunda8/sdk 8.8's CamundaRestClient.updateUserTask sends the bare changeset to this path.
-    route('patch', '/user-tasks/:userTaskKey/update', userTaskChangeset.nullish(), ({ key, body }) => {
-      updateUserTask(key, body, undefined);
+    route('patch', '/user-tasks/:userTaskKey/update', { body: userTaskChangeset.nullish(), access: authenticated, audit: { operationType: 'UPDATE', entityType: 'USER_TASK' } }, async (ctx) => {
+      const task = await visibleTask(ctx);
+      ctx.audit.entityKey = ctx.key;
+      if (!canUpdateTask(ctx.principal, task)) throw forbidden('UPDATE_USER_TASK', PROCESS, task.processDefinitionId);
+      updateUserTask(ctx.key, ctx.body, undefined);
     }),
-    route('post', '/user-tasks/:userTaskKey/completion', completeUserTaskBody, ({ key, body }) => {
-      engine.completeUserTask(key, body?.variables ?? undefined);
+    route('post', '/user-tasks/:userTaskKey/completion', { body: completeUserTaskBody, access: authenticated, audit: { operationType: 'COMPLETE', entityType: 'USER_TASK' } }, async (ctx) => {
+      const task = await visibleTask(ctx);
+      ctx.audit.entityKey = ctx.key;
+      ctx.audit.details = { variables: Object.keys(ctx.body?.variables ?? {}) };
+      // A clerk completes only what they have claimed; UPDATE_USER_TASK completes any task of the process.
+      if (!canUpdateTask(ctx.principal, task) && task.assignee !== ctx.principal.username) {
+        if (task.assignee) throw new HttpProblem(403, 'FORBIDDEN', `User task with key '${ctx.key}' is assigned to '${task.assignee}'; only the assignee may complete it`);
+        throw new HttpProblem(403, 'FORBIDDEN', `User task with key '${ctx.key}' is not assigned; claim it (assign it to yourself) before completing it`);
+      }
+      acting(ctx.principal, () => engine.completeUserTask(ctx.key, ctx.body?.variables ?? undefined));
     }),
-    route('post', '/user-tasks/:userTaskKey/variables/search', 'json', ({ key, body, req }) =>
-      queries.searchUserTaskVariables(key, body ?? {}, variableSearchOptions(req)),
-    ),
 
     // Variables
-    route('post', '/variables/search', 'json', ({ body, req }) => queries.searchVariables(body ?? {}, variableSearchOptions(req))),
-    route('get', '/variables/:variableKey', undefined, ({ key }) => queries.getVariable(key)),
+    route('post', '/variables/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, req, principal }) =>
+      queries.searchVariables(body ?? {}, variableSearchOptions(req), scopeOf(principal, 'READ_PROCESS_INSTANCE')),
+    ),
+    route('get', '/variables/:variableKey', { access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, async ({ key, principal }) => {
+      const variable = (await queries.getVariable(key)) as { processInstanceKey?: string };
+      const ids = scopeIds(principal, PROCESS, 'READ_PROCESS_INSTANCE');
+      if (ids) {
+        // 8.8's variable has no processDefinitionId: its instance names the process.
+        const processDefinitionId = variable.processInstanceKey ? (await queries.ownerOf('processInstance', variable.processInstanceKey))?.processDefinitionId : undefined;
+        if (processDefinitionId === undefined || !ids.includes(processDefinitionId)) throw forbidden('READ_PROCESS_INSTANCE', PROCESS, processDefinitionId);
+      }
+      return variable;
+    }),
 
     // Incidents
-    route('post', '/incidents/search', 'json', ({ body }) => queries.searchIncidents(body ?? {})),
-    route('get', '/incidents/:incidentKey', undefined, ({ key }) => queries.getIncident(key)),
-    route('post', '/messages/publication', publishMessageBody, ({ body: b }) => {
-      assertDefaultTenant('Publish Message', b.tenantId);
-      return engine.publishMessage(b);
-    }),
-    route('post', '/messages/correlation', correlateMessageBody, ({ body: b }) => {
-      assertDefaultTenant('Correlate Message', b.tenantId);
-      return engine.correlateMessage(b);
-    }),
-    route('post', '/signals/broadcast', broadcastSignalBody, ({ body: b }) => {
-      assertDefaultTenant('Broadcast Signal', b.tenantId);
-      return engine.broadcastSignal(b);
-    }),
-    route('put', '/clock', pinClockBody, ({ body }) => {
+    route('post', '/incidents/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
+      queries.searchIncidents(body ?? {}, scopeOf(principal, 'READ_PROCESS_INSTANCE')),
+    ),
+    route('get', '/incidents/:incidentKey', { access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('incident')) }, ({ key }) => queries.getIncident(key)),
+    route(
+      'post',
+      '/incidents/:incidentKey/resolution',
+      { body: operationReferenceBody, access: permission(PROCESS, 'UPDATE_PROCESS_INSTANCE', processOf('incident')), audit: { operationType: 'RESOLVE', entityType: 'INCIDENT' } },
+      ({ key, audit, principal }) => {
+        Object.assign(audit, { entityKey: key, incidentKey: key });
+        acting(principal, () => engine.resolveIncident(key));
+      },
+    ),
+
+    // Messages and signals
+    route(
+      'post',
+      '/messages/publication',
+      { body: publishMessageBody, access: permission<z.output<typeof publishMessageBody>>('MESSAGE', 'CREATE', ({ body }) => body.name), audit: { operationType: 'CREATE', entityType: 'MESSAGE' } },
+      ({ body: b, audit, principal }) => {
+        assertDefaultTenant('Publish Message', b.tenantId);
+        const published = acting(principal, () => engine.publishMessage(b));
+        Object.assign(audit, { entityKey: published.messageKey, details: { name: b.name, correlationKey: b.correlationKey, messageId: b.messageId } });
+        return published;
+      },
+    ),
+    route(
+      'post',
+      '/messages/correlation',
+      { body: correlateMessageBody, access: permission<z.output<typeof correlateMessageBody>>('MESSAGE', 'CREATE', ({ body }) => body.name), audit: { operationType: 'CREATE', entityType: 'MESSAGE' } },
+      ({ body: b, audit, principal }) => {
+        assertDefaultTenant('Correlate Message', b.tenantId);
+        const correlated = acting(principal, () => engine.correlateMessage(b));
+        Object.assign(audit, { entityKey: correlated.messageKey, processInstanceKey: correlated.processInstanceKey, details: { name: b.name, correlationKey: b.correlationKey } });
+        return correlated;
+      },
+    ),
+    // A signal may start and continue instances of any process: it needs both permissions on every process.
+    route(
+      'post',
+      '/signals/broadcast',
+      { body: broadcastSignalBody, access: permission(PROCESS, 'UPDATE_PROCESS_INSTANCE'), audit: { operationType: 'CREATE', entityType: 'SIGNAL' } },
+      ({ body: b, principal, audit }) => {
+        if (scopeIds(principal, PROCESS, 'CREATE_PROCESS_INSTANCE') !== undefined) throw forbidden('CREATE_PROCESS_INSTANCE', PROCESS);
+        assertDefaultTenant('Broadcast Signal', b.tenantId);
+        const broadcast = acting(principal, () => engine.broadcastSignal(b));
+        Object.assign(audit, { entityKey: broadcast.signalKey, details: { name: b.signalName } });
+        return broadcast;
+      },
+    ),
+
+    // Clock (Zeebe: only with ZEEBE_CLOCK_CONTROLLED)
+    route('put', '/clock', { body: pinClockBody, access: permission('SYSTEM', 'UPDATE'), audit: { operationType: 'UPDATE', entityType: 'CLOCK' } }, ({ body, audit }) => {
+      clockControl();
+      audit.details = { pinnedAt: new Date(body.timestamp).toISOString() };
       engine.pinClock(body.timestamp);
     }),
-    route('post', '/clock/reset', operationReferenceBody, () => {
+    route('post', '/clock/reset', { body: operationReferenceBody, access: permission('SYSTEM', 'UPDATE'), audit: { operationType: 'UPDATE', entityType: 'CLOCK' } }, ({ audit }) => {
+      clockControl();
+      audit.details = { reset: true };
       engine.resetClock();
     }),
-    route('post', '/decision-definitions/evaluation', evaluateDecisionBody, ({ body: b }) => {
-      assertDefaultTenant('Evaluate Decision', b.tenantId);
-      return engine.evaluateDecision(b);
-    }),
-    route('post', '/process-instances/:processInstanceKey/incidents/search', 'json', ({ key, body }) =>
-      queries.searchProcessInstanceIncidents(key, body ?? {}),
-    ),
-    route('post', '/incidents/:incidentKey/resolution', operationReferenceBody, ({ key }) => {
-      engine.resolveIncident(key);
-    }),
-  ];
 
+    // Decisions
+    route(
+      'post',
+      '/decision-definitions/evaluation',
+      { body: evaluateDecisionBody, access: permission<z.output<typeof evaluateDecisionBody>>('DECISION_DEFINITION', 'CREATE_DECISION_INSTANCE', ({ body }) => body.decisionDefinitionId), audit: { operationType: 'EVALUATE', entityType: 'DECISION' } },
+      ({ body: b, audit }) => {
+        assertDefaultTenant('Evaluate Decision', b.tenantId);
+        const evaluated = engine.evaluateDecision(b);
+        Object.assign(audit, { entityKey: evaluated.decisionDefinitionKey, details: { decisionDefinitionId: evaluated.decisionDefinitionId } });
+        return evaluated;
+      },
+    ),
+  ];
+  return routes;
+}
+
+export function createV2Router(deps: V2Deps): Router {
   const router = express.Router();
   router.use(express.json({ limit: deps.jsonLimitBytes ?? 10 * MB, strict: false, type: ['application/json', 'application/*+json'] }));
-  for (const r of routes) router[r.method](r.path, wrap(r));
+  mountRoutes(router, v2Routes(deps));
+  return router;
+}
 
-  // A known path with another method: 405, with the methods that do exist.
-  const methodsByPath = new Map<string, string[]>();
-  for (const r of routes) methodsByPath.set(r.path, [...(methodsByPath.get(r.path) ?? []), r.method.toUpperCase()]);
-  for (const [path, methods] of methodsByPath) {
-    router.all(path, (req, res) =>
-      sendProblem(req, res, new HttpProblem(405, 'Method Not Allowed', `${req.method} is not supported on this path; use ${methods.join(', ')}`, { Allow: methods.join(', ') })),
-    );
-  }
+/** The end of /v2: unknown paths are 404 problems, and every error a problem detail. */
+export function v2Fallback(logger: Logger): Router {
+  const router = express.Router();
   router.use((req, res) => sendProblem(req, res, new HttpProblem(404, 'Not Found', `No endpoint ${req.method} ${req.originalUrl.split('?')[0]}`)));
   router.use(problemErrorHandler(logger));
   return router;

@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../src/config.js';
 import { Clerk, Rest, type RestRequest, type UserTask } from '../../src/demo/clerk.js';
 import { runDemo, type DemoResult } from '../../src/demo/run.js';
+import { TEST_HASH_COST } from '../support/harness.js';
 
 interface Recorded {
   request: RestRequest;
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const env = { ...process.env };
   delete env.CAMUNDA_REST_ADDRESS; // the embedded engine, whatever the developer's shell says
   result = await runDemo({
+    hashCost: TEST_HASH_COST,
     dataDir: join(dir, 'data'),
     lang: 'en',
     config: { ...loadConfig(env), resourceDirs: [] },
@@ -69,7 +71,8 @@ const zodOperations: Operation[] = Object.entries(c88.endpoints as Record<string
   if (!v || typeof v !== 'object' || !('method' in v) || !('getUrl' in v) || typeof (v as { getUrl: unknown }).getUrl !== 'function') return [];
   const params = new Proxy({}, { get: (_, key) => (typeof key === 'string' ? `{${key}}` : undefined) });
   const url = (v as { getUrl(p: unknown): string }).getUrl(params);
-  return [{ name, method: String((v as { method: string }).method), template: url.split('?')[0]! }];
+  // The package URI-encodes path parameters: `{groupId}` arrives as `%7BgroupId%7D`.
+  return [{ name, method: String((v as { method: string }).method), template: decodeURIComponent(url.split('?')[0]!) }];
 });
 
 /** @camunda8/orchestration-cluster-api 8.8: the operations its generated client (from the 8.8 OpenAPI spec) calls. */
@@ -107,7 +110,9 @@ const endpointOf = (r: RestRequest) => {
 const DEMO_ENDPOINTS = [
   'GET /v2/process-instances/{processInstanceKey}',
   'GET /v2/user-tasks/{userTaskKey}/form',
+  'POST /v2/authorizations',
   'POST /v2/element-instances/search',
+  'POST /v2/groups',
   'POST /v2/incidents/search',
   'POST /v2/messages/publication',
   'POST /v2/process-instances',
@@ -116,8 +121,11 @@ const DEMO_ENDPOINTS = [
   'POST /v2/user-tasks/{userTaskKey}/assignment',
   'POST /v2/user-tasks/{userTaskKey}/completion',
   'POST /v2/user-tasks/{userTaskKey}/variables/search',
+  'POST /v2/users',
   'POST /v2/variables/search',
   'PUT /v2/clock',
+  'PUT /v2/groups/{groupId}/users/{username}',
+  'PUT /v2/roles/{roleId}/users/{username}',
 ];
 
 /** One request per endpoint and distinct body/query (the polling repeats the same few searches). */
@@ -177,6 +185,11 @@ describe('the demo’s requests exist in Camunda 8.8', () => {
 const ZOD_REQUEST: Record<string, z.ZodType | undefined> = {
   'GET /v2/process-instances/{processInstanceKey}': undefined,
   'GET /v2/user-tasks/{userTaskKey}/form': undefined,
+  'POST /v2/authorizations': c88.createAuthorizationRequestBodySchema,
+  'POST /v2/groups': c88.createGroupRequestBodySchema,
+  'POST /v2/users': c88.createUserRequestBodySchema,
+  'PUT /v2/groups/{groupId}/users/{username}': undefined,
+  'PUT /v2/roles/{roleId}/users/{username}': undefined,
   'POST /v2/element-instances/search': c88.queryElementInstancesRequestBodySchema,
   'POST /v2/incidents/search': c88.queryIncidentsRequestBodySchema,
   'POST /v2/messages/publication': c88.publishMessageRequestBodySchema,
@@ -199,6 +212,11 @@ const truncate = (q: Record<string, string>) => (q.truncateValues === undefined 
 const SDK_CALL: Record<string, (c: Sdk, r: RestRequest) => PromiseLike<unknown>> = {
   'GET /v2/process-instances/{processInstanceKey}': (c, r) => c.getProcessInstance({ processInstanceKey: keyOf(r.path, 3) } as never, NO_WAIT as never),
   'GET /v2/user-tasks/{userTaskKey}/form': (c, r) => c.getUserTaskForm({ userTaskKey: keyOf(r.path, 3) } as never, NO_WAIT as never),
+  'POST /v2/authorizations': (c, r) => c.createAuthorization(r.body as never),
+  'POST /v2/groups': (c, r) => c.createGroup(r.body as never),
+  'POST /v2/users': (c, r) => c.createUser(r.body as never, NO_WAIT as never),
+  'PUT /v2/groups/{groupId}/users/{username}': (c, r) => c.assignUserToGroup({ groupId: keyOf(r.path, 3), username: keyOf(r.path, 5) } as never),
+  'PUT /v2/roles/{roleId}/users/{username}': (c, r) => c.assignRoleToUser({ roleId: keyOf(r.path, 3), username: keyOf(r.path, 5) } as never),
   'POST /v2/element-instances/search': (c, r) => c.searchElementInstances(r.body as never, NO_WAIT as never),
   'POST /v2/incidents/search': (c, r) => c.searchIncidents(r.body as never, NO_WAIT as never),
   'POST /v2/messages/publication': (c, r) => c.publishMessage(r.body as never),

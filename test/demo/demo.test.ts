@@ -14,6 +14,9 @@ import { openRegistry, type Registry } from '../../src/registry/index.js';
 import { runDemo, type DemoResult } from '../../src/demo/run.js';
 import { demoCampaigns } from '../../src/demo/seed.js';
 import pino from 'pino';
+import { ADMIN_AUTH, TEST_HASH_COST } from '../support/harness.js';
+import { AuditLog } from '../../src/identity/audit.js';
+import { IdentityStore } from '../../src/identity/store.js';
 
 const PROVINCE = { guangdong: '44', fujian: '35', sichuan: '51', national: '32' } as const;
 
@@ -26,7 +29,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pingpin-demo-test-'));
   const env = { ...process.env };
   delete env.CAMUNDA_REST_ADDRESS; // the embedded engine, whatever the developer's shell says
-  result = await runDemo({ dataDir: join(dir, 'data'), lang: 'both', config: { ...loadConfig(env), resourceDirs: [] }, print: (l) => lines.push(l), idleTimeoutMs: 20_000 });
+  result = await runDemo({
+    hashCost: TEST_HASH_COST, dataDir: join(dir, 'data'), lang: 'both', config: { ...loadConfig(env), resourceDirs: [] }, print: (l) => lines.push(l), idleTimeoutMs: 20_000 });
   // The demo stopped the app; the registry is read back from its data directory as `npm start` would.
   registry = await openRegistry({ dataDir: join(dir, 'data'), logger: pino({ level: 'silent' }), now: () => new Date() });
 }, 90_000);
@@ -95,6 +99,50 @@ describe('pingpin demo', () => {
     expect(out).toMatch(/\[国家试点·特级技师\].*吴文涛 被取消评聘资格/);
   });
 
+  it('answers “who did this” for every change: each task by its own clerk, each job by the workers on behalf of that clerk', async () => {
+    const store = new IdentityStore(join(dir, 'data', 'identity.db'));
+    try {
+      const audit = new AuditLog(store);
+      expect(audit.verify()).toMatchObject({ ok: true });
+      const all = async (filter: Record<string, unknown>) => {
+        const items: Array<Record<string, any>> = [];
+        for (let from = 0; ; from += 1000) {
+          const page = audit.search({ filter, page: { from, limit: 1000 } }).items as Array<Record<string, any>>;
+          items.push(...page);
+          if (page.length < 1000) return items;
+        }
+      };
+      const completions = await all({ entityType: 'USER_TASK', operationType: 'COMPLETE' });
+      expect(completions.length).toBeGreaterThan(100);
+      for (const c of completions) {
+        expect(c, JSON.stringify(c)).toMatchObject({ actorType: 'USER', status: 204, result: 'SUCCESS', userTaskKey: expect.any(String) });
+        // A clerk of a candidate group or an expert: never the administrator, the operator or a service account.
+        expect(c.actorId, JSON.stringify(c)).toMatch(/^(hr|panel|oversight)_[0-9A-Z]{18}$|^city_\d{6}$|^province_\d{2}$|^expert\.[a-z]+$/);
+      }
+      const starts = await all({ entityType: 'PROCESS_INSTANCE', operationType: 'CREATE' });
+      expect(starts.map((s) => s.actorId)).toEqual(expect.arrayContaining([expect.stringMatching(/^hr_/)]));
+      for (const s of starts) expect(s.actorId).toMatch(/^hr_/);
+      const jobs = await all({ entityType: 'JOB', operationType: 'COMPLETE' });
+      expect(jobs.length).toBeGreaterThan(100);
+      for (const j of jobs) expect(j).toMatchObject({ actorId: 'pingpin_worker', actorType: 'CLIENT', status: 204 });
+      const messages = await all({ entityType: 'MESSAGE' });
+      expect(messages.map((m) => m.actorId)).toContain('public_channel');
+      expect((await all({ actorId: 'admin' })).every((e) => ['USER', 'GROUP', 'ROLE', 'AUTHORIZATION'].includes(e.entityType))).toBe(true);
+      expect(await all({ result: 'FAIL' })).toEqual([]);
+    } finally {
+      store.close();
+    }
+    // The registry's own trail names the clerk next to the worker that wrote after their task.
+    const entries: Awaited<ReturnType<typeof registry.audit.list>> = [];
+    for (let batch = await registry.audit.list({ limit: 10_000 }); batch.length > 0; batch = await registry.audit.list({ limit: 10_000, afterSeq: batch.at(-1)!.seq })) {
+      entries.push(...batch);
+    }
+    const onBehalf = entries.filter((e) => typeof e.details.onBehalfOf === 'string');
+    expect(onBehalf.length).toBeGreaterThan(50);
+    expect(onBehalf.some((e) => /^city_\d{6}$/.test(String(e.details.onBehalfOf)))).toBe(true);
+    expect(onBehalf.some((e) => /^hr_/.test(String(e.details.onBehalfOf)))).toBe(true);
+  });
+
   it('prints every step in Chinese and English, with the actor', () => {
     const steps = lines.filter((l) => l.startsWith('['));
     expect(steps.length).toBeGreaterThan(50);
@@ -117,7 +165,7 @@ describe('pingpin demo stops on an incident', () => {
     const h = await startProcessHarness({ pinnedAt: '2026-04-15T09:00:00+08:00' });
     try {
       const seed = demoCampaigns()[0]!;
-      const clerk = new Clerk(new Rest({ baseUrl: h.url }), () => h.now().getTime());
+      const clerk = new Clerk(new Rest({ baseUrl: h.url, headers: () => ({ authorization: ADMIN_AUTH }) }), () => h.now().getTime());
       const ctx = { clerk, clock: { now: () => h.now().getTime(), advanceTo: async (ms: number) => void (await h.advanceClock(new Date(ms).toISOString())) }, registry: h.registry, say: () => {}, idleTimeoutMs: 5_000 };
       // A campaign the registry does not know: pingpin.campaign.open fails without retries.
       const err = await runCampaign(ctx, { ...seed, campaignId: 'no-such-campaign', applications: [] }).catch((e: unknown) => e);

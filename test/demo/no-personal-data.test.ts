@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { runDemo } from '../../src/demo/run.js';
 import { validateIdNumber } from '../../src/domain/validators.js';
+import { TEST_HASH_COST } from '../support/harness.js';
 
 const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const env = { ...process.env };
   delete env.CAMUNDA_REST_ADDRESS; // the embedded engine, whatever the developer's shell says
   const dataDir = join(dir, 'data');
-  await runDemo({ dataDir, lang: 'en', config: { ...loadConfig(env), resourceDirs: [] }, print: () => undefined, idleTimeoutMs: 20_000 });
+  await runDemo({ hashCost: TEST_HASH_COST, dataDir, lang: 'en', config: { ...loadConfig(env), resourceDirs: [] }, print: () => undefined, idleTimeoutMs: 20_000 });
   // The demo stopped the app: its engine database is read as it was left.
   const db = new Database(join(dataDir, 'engine.db'), { readonly: true });
   try {

@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config.js';
 import { runDemo, type DemoResult } from '../../src/demo/run.js';
 import { workers } from '../../workers/index.js';
 import type { WorkerDefinition } from '../../workers/runtime.js';
+import { TEST_HASH_COST } from '../support/harness.js';
 
 let dir: string;
 const runs: Record<'once' | 'twice', { result: DemoResult; rows: Record<string, number>; audit: Record<string, number>; serials: string[] }> = {} as never;
@@ -54,6 +55,7 @@ beforeAll(async () => {
   for (const mode of ['once', 'twice'] as const) {
     const dataDir = join(dir, mode);
     const result = await runDemo({
+    hashCost: TEST_HASH_COST,
       dataDir,
       lang: 'en',
       config: { ...loadConfig(env), resourceDirs: [] },

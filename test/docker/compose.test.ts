@@ -148,7 +148,7 @@ describe('docker-compose.yml', () => {
     const appCheck = String(service('pingpin').healthcheck!.test);
     expect(appCheck).toContain(`127.0.0.1:${envOf(service('pingpin')).PORT}/health`);
     expect(appCheck).toContain('r.ok');
-    expect(read('src/runtime.ts')).toMatch(/app\.get\('\/health'/);
+    expect(read('src/runtime.ts')).toMatch(/publicRoutes\.get\('\/health'/);
     expect(service('camunda').depends_on).toEqual({ elasticsearch: { condition: 'service_healthy' } });
     expect(service('pingpin').depends_on).toEqual({ camunda: { condition: 'service_healthy' } });
   });

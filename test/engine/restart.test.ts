@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bpmn, chain, serviceChain, timer } from '../support/bpmn.js';
-import { restClient } from '../support/harness.js';
+import { ADMIN_AUTH, restClient, TEST_ADMIN } from '../support/harness.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'pingpin-restart-'));
@@ -24,7 +24,19 @@ afterAll(() => {
 function startChild(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', BPMN_DIR: 'test/no-such-dir', FORMS_DIR: 'test/no-such-dir' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      BPMN_DIR: 'test/no-such-dir',
+      FORMS_DIR: 'test/no-such-dir',
+      PINGPIN_ADMIN_USERNAME: TEST_ADMIN.username,
+      PINGPIN_ADMIN_PASSWORD: TEST_ADMIN.password,
+      // The pinned clock must survive the crash, which Zeebe allows only with the clock controllable.
+      ENGINE_CLOCK_CONTROLLED: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -65,7 +77,7 @@ describe('kill -9 and restart', () => {
     expect(two!.processInstanceKey).toBe(pi.processInstanceKey);
     expect(two!.variables).toEqual({ applicant: '张三', score: 88 });
     await client.completeJob({ jobKey: two!.jobKey, variables: {} });
-    const state = await fetch(`${second.url}/v2/process-instances/${pi.processInstanceKey}`).then((r) => r.json() as Promise<{ state: string }>);
+    const state = await fetch(`${second.url}/v2/process-instances/${pi.processInstanceKey}`, { headers: { authorization: ADMIN_AUTH } }).then((r) => r.json() as Promise<{ state: string }>);
     expect(state.state).toBe('COMPLETED');
 
     const next = await client.createProcessInstance({ processDefinitionId: 'durable', variables: {} });
@@ -79,8 +91,8 @@ describe('kill -9 and restart', () => {
     const first = await startChild();
     let client = restClient(first.url);
     const put = (url: string, ms: number) =>
-      fetch(`${url}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: ms }) });
-    const stateOf = async (url: string, key: string) => ((await fetch(`${url}/v2/process-instances/${key}`).then((r) => r.json())) as { state: string }).state;
+      fetch(`${url}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: ADMIN_AUTH }, body: JSON.stringify({ timestamp: ms }) });
+    const stateOf = async (url: string, key: string) => ((await fetch(`${url}/v2/process-instances/${key}`, { headers: { authorization: ADMIN_AUTH } }).then((r) => r.json())) as { state: string }).state;
     const { elements, flows } = chain({ id: 'start', kind: 'start' }, { id: 'wait', kind: 'catch', body: timer('timeDuration', 'PT1H') }, { id: 'end', kind: 'end' });
     await client.deployResources([{ name: 'sleepy.bpmn', content: bpmn('sleepy', elements, flows) }]);
     const t0 = Date.parse('2026-09-28T02:00:00Z');
@@ -96,7 +108,7 @@ describe('kill -9 and restart', () => {
     expect(await stateOf(second.url, pinned.processInstanceKey)).toBe('COMPLETED');
 
     // Back on real time: a 1-second timer falls due while the engine is down.
-    expect((await fetch(`${second.url}/v2/clock/reset`, { method: 'POST' })).status).toBe(204);
+    expect((await fetch(`${second.url}/v2/clock/reset`, { method: 'POST', headers: { authorization: ADMIN_AUTH } })).status).toBe(204);
     const quick = chain({ id: 'start', kind: 'start' }, { id: 'wait', kind: 'catch', body: timer('timeDuration', 'PT1S') }, { id: 'end', kind: 'end' });
     await client.deployResources([{ name: 'quick.bpmn', content: bpmn('quick', quick.elements, quick.flows) }]);
     const real = await client.createProcessInstance({ processDefinitionId: 'quick', variables: {} });

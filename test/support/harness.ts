@@ -17,13 +17,22 @@ export interface Harness {
   client: CamundaRestClient;
   url: string;
   dataDir: string;
-  /** Raw HTTP against /v2, for what the SDK does not expose or to send malformed input. */
-  http(method: string, path: string, body?: unknown, raw?: string): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Raw HTTP against /v2 as the administrator (or `headers.authorization`), for what the SDK does not expose or to send malformed input. */
+  http(method: string, path: string, body?: unknown, raw?: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
 /** The repository root (where bpmn/, forms/ and config/ are). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The administrator every test server starts with (PINGPIN_ADMIN_PASSWORD in a real start). */
+export const TEST_ADMIN = { username: 'admin', password: 'Harness-Pass-1' } as const;
+
+/** A cheap scrypt cost for tests: the same code path, a fraction of the production cost. */
+export const TEST_HASH_COST = { N: 2 ** 10, r: 8, p: 1 } as const;
+
+export const basicAuth = (username: string, password: string): string => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+export const ADMIN_AUTH = basicAuth(TEST_ADMIN.username, TEST_ADMIN.password);
 
 export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
   return {
@@ -38,13 +47,25 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     nationalRegistry: { kind: 'local' },
     holidaysDir: join(ROOT, 'config', 'holidays'),
     holidaysWeekendsOnly: false,
+    auth: 'on',
+    adminUsername: TEST_ADMIN.username,
+    adminPassword: TEST_ADMIN.password,
+    // Tests move the engine clock over the API, as the demo does.
+    clockControlled: true,
     ...overrides,
   };
 }
 
-export function restClient(url: string): CamundaRestClient {
+/** The SDK's REST client as the administrator (or another user), as an API client would configure it. */
+export function restClient(url: string, user: { username: string; password: string } = TEST_ADMIN): CamundaRestClient {
   return new CamundaRestClient({
-    config: { ZEEBE_REST_ADDRESS: url, CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_LOG_LEVEL: 'none' },
+    config: {
+      ZEEBE_REST_ADDRESS: url,
+      CAMUNDA_AUTH_STRATEGY: 'BASIC',
+      CAMUNDA_BASIC_AUTH_USERNAME: user.username,
+      CAMUNDA_BASIC_AUTH_PASSWORD: user.password,
+      CAMUNDA_LOG_LEVEL: 'none',
+    },
     retry: { limit: 0 },
   } as ConstructorParameters<typeof CamundaRestClient>[0]);
 }
@@ -56,7 +77,7 @@ export async function startHarness(
   const running = await start(
     testConfig(dataDir, { startWorkers: options.workers !== undefined, ...options.config }),
     pino({ level: options.logLevel ?? 'silent' }),
-    { workers: options.workers, pinClockAt: options.pinClockAt },
+    { workers: options.workers, pinClockAt: options.pinClockAt, hashCost: TEST_HASH_COST },
   );
   const client = restClient(running.url);
   return {
@@ -64,10 +85,14 @@ export async function startHarness(
     client,
     url: running.url,
     dataDir,
-    async http(method, path, body, raw) {
+    async http(method, path, body, raw, headers = {}) {
       const res = await fetch(`${running.url}${path}`, {
         method,
-        headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+        headers: {
+          authorization: ADMIN_AUTH,
+          ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
       const text = await res.text();

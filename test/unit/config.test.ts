@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { passwordPolicyViolation } from '../../src/identity/passwords.js';
+import { INITIAL_ADMIN_PASSWORD_FILE, start } from '../../src/runtime.js';
+import { call } from '../api/helpers.js';
+import { TEST_HASH_COST, testConfig } from '../support/harness.js';
 
 const load = (env: Record<string, string>) => loadConfig(env, '/srv/pingpin');
 const error = (env: Record<string, string>): string => {
@@ -81,5 +89,114 @@ describe('configuration', () => {
     expect(stray).toMatch(/CAMUNDA_BASIC_AUTH_PASSWORD=\(hidden\): is only used when CAMUNDA_AUTH_STRATEGY=BASIC \(it is NONE, the default\)/);
     expect(stray + oauth).not.toContain('topsecret');
     expect(error({ ZEEBE_CLIENT_ID: 'pingpin' })).toMatch(/ZEEBE_CLIENT_ID="pingpin": is only used against a cluster \(CAMUNDA_REST_ADDRESS\)/);
+  });
+});
+
+describe('safe defaults', () => {
+  it('listens on loopback with authentication on unless told otherwise', () => {
+    expect(load({})).toMatchObject({ host: '127.0.0.1', auth: 'on', adminUsername: 'admin', clockControlled: false });
+    expect(load({}).adminPassword).toBeUndefined();
+    expect(load({ HOST: '0.0.0.0' })).toMatchObject({ host: '0.0.0.0', auth: 'on' });
+    expect(load({ ENGINE_CLOCK_CONTROLLED: 'true', PINGPIN_ADMIN_USERNAME: 'root_admin' })).toMatchObject({ clockControlled: true, adminUsername: 'root_admin' });
+  });
+
+  it('refuses PINGPIN_AUTH=none on an address other than loopback, naming both', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) expect(load({ PINGPIN_AUTH: 'none', HOST: host }).auth, host).toBe('none');
+    expect(load({ PINGPIN_AUTH: 'none' })).toMatchObject({ auth: 'none', host: '127.0.0.1' });
+    for (const host of ['0.0.0.0', '192.168.1.20', '::', 'pingpin.example.gov.cn']) {
+      const message = error({ PINGPIN_AUTH: 'none', HOST: host });
+      expect(message, host).toContain('PINGPIN_AUTH=none');
+      expect(message, host).toContain(`HOST=${JSON.stringify(host)}`);
+      expect(message).toMatch(/loopback/);
+    }
+    expect(error({ PINGPIN_AUTH: 'off' })).toMatch(/PINGPIN_AUTH="off": must be 'on' .* or 'none'/);
+  });
+
+  it('refuses a PINGPIN_ADMIN_PASSWORD that breaks the password policy, without printing it', () => {
+    expect(load({ PINGPIN_ADMIN_PASSWORD: 'Strong-Pass-1' }).adminPassword).toBe('Strong-Pass-1');
+    for (const env of <Array<Record<string, string>>>[
+      { PINGPIN_ADMIN_PASSWORD: 'Sh0rt!' },
+      { PINGPIN_ADMIN_PASSWORD: 'alllowercase1' },
+      { PINGPIN_ADMIN_PASSWORD: 'qwertyasdf' },
+      // Strong, but holds the username.
+      { PINGPIN_ADMIN_PASSWORD: 'Admin-Pass-1' },
+      { PINGPIN_ADMIN_USERNAME: 'hrss_root', PINGPIN_ADMIN_PASSWORD: 'HRSS_Root-2026' },
+    ]) {
+      const message = error(env);
+      expect(message).toMatch(/PINGPIN_ADMIN_PASSWORD=\(hidden\): must be at least 8 characters from at least 3 of upper case, lower case, digits and symbols, and must not contain the username/);
+      expect(message).not.toContain(env.PINGPIN_ADMIN_PASSWORD!);
+      // Nothing about the value: not even its length.
+      expect(message).not.toMatch(/现为|\(\d+\)/);
+    }
+    expect(error({ PINGPIN_ADMIN_USERNAME: 'sys-admin' })).toMatch(/PINGPIN_ADMIN_USERNAME="sys-admin": must be a username of letters, digits, _ @ \./);
+    expect(error({ ENGINE_CLOCK_CONTROLLED: 'yes' })).toMatch(/ENGINE_CLOCK_CONTROLLED="yes": must be 'true'/);
+  });
+});
+
+describe('the first start on an empty DATA_DIR', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pingpin-first-start-'));
+  const file = join(dataDir, INITIAL_ADMIN_PASSWORD_FILE);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const boot = async () => {
+    const logs: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+    // No PINGPIN_ADMIN_PASSWORD.
+    const running = await start(testConfig(dataDir, { adminPassword: undefined }), logger, { hashCost: TEST_HASH_COST });
+    return { running, logs: logs.join('') };
+  };
+
+  it('creates the administrator with a generated password in DATA_DIR/initial-admin-password (0600), to change at the first login; the file goes once it is changed', async () => {
+    const first = await boot();
+    let password: string;
+    try {
+      expect(existsSync(file)).toBe(true);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      password = readFileSync(file, 'utf8').trim();
+      expect(passwordPolicyViolation(password)).toBeUndefined();
+      // Written once to the log, with where the file is.
+      expect(first.logs).toContain(password);
+      expect(first.logs).toContain(file);
+
+      const admin = { username: 'admin', password };
+      const r = (method: string, path: string, o: Parameters<typeof call>[3] = {}) => call(first.running.url, method, path, o);
+      expect((await r('GET', '/v2/authentication/me', { as: admin })).status).toBe(200);
+      const refused = await r('POST', '/v2/process-instances/search', { as: admin, body: {} });
+      expect(refused.status).toBe(403);
+      expect(refused.body.title).toBe('PASSWORD_CHANGE_REQUIRED');
+      const login = await r('POST', '/login', { urlencoded: { username: 'admin', password } });
+      expect(login.status).toBe(303);
+      expect(login.headers.get('location')).toMatch(/^\/login\/password/);
+    } finally {
+      await first.running.stop();
+    }
+
+    // Not changed yet: the file stays, the password is neither replaced nor printed again.
+    const second = await boot();
+    try {
+      expect(readFileSync(file, 'utf8').trim()).toBe(password);
+      expect(second.logs).not.toContain(password);
+      const session = await call(second.running.url, 'POST', '/login', { body: { username: 'admin', password } });
+      expect(session.body.mustChangePassword).toBe(true);
+      const cookie = /pingpin_session=[^;]*/.exec(session.headers.get('set-cookie') ?? '')![0];
+      const changed = await call(second.running.url, 'POST', '/login/password', {
+        cookie,
+        headers: { 'x-csrf-token': session.body.csrfToken },
+        body: { currentPassword: password, newPassword: 'Chosen-By-Root-1' },
+      });
+      expect(changed.status, changed.text).toBe(200);
+      expect(existsSync(file)).toBe(true); // removed at the next start
+    } finally {
+      await second.running.stop();
+    }
+
+    const third = await boot();
+    try {
+      expect(existsSync(file)).toBe(false);
+      expect(third.logs).toMatch(/the initial administrator password was changed; its file is removed/);
+      const ok = await call(third.running.url, 'POST', '/v2/process-instances/search', { as: { username: 'admin', password: 'Chosen-By-Root-1' }, body: {} });
+      expect(ok.status).toBe(200);
+    } finally {
+      await third.running.stop();
+    }
   });
 });

@@ -31,6 +31,7 @@ export const fakeEngine = (): Fake<EngineCommands> => ({
   evaluateDecision: vi.fn(),
   pinClock: vi.fn(),
   resetClock: vi.fn(),
+  withCause: vi.fn((_cause: string | undefined, fn: () => unknown) => fn()),
 });
 
 export const fakeQueries = (): Fake<QueriesLike> => ({
@@ -52,6 +53,9 @@ export const fakeQueries = (): Fake<QueriesLike> => ({
   searchProcessInstanceIncidents: vi.fn(),
   searchJobs: vi.fn(),
   getForm: vi.fn(),
+  ownerOf: vi.fn(),
+  // Every task exists for these shape tests; visibility itself is tested against the real engine.
+  userTaskParties: vi.fn(() => ({ processDefinitionId: 'process', assignee: null, candidateUsers: [], candidateGroups: [] })),
 });
 
 export interface TestServer {
@@ -63,6 +67,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The app over fakes, with authentication off (these tests are about the REST shapes; access is tested in test/api). */
 export async function startServer(options: Partial<Omit<AppDeps, 'engine' | 'queries' | 'logger'>> = {}): Promise<TestServer> {
   const engine = fakeEngine();
   const queries = fakeQueries();
@@ -74,7 +79,7 @@ export async function startServer(options: Partial<Omit<AppDeps, 'engine' | 'que
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const app = createApp({ engine, queries, logger, ...options });
+  const app = createApp({ engine: engine as unknown as EngineCommands, queries, logger, auth: { mode: 'none' }, clockControlled: true, ...options });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

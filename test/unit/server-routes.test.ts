@@ -47,21 +47,24 @@ describe('queries routes', () => {
   const K = '2251799813685249';
   const search = { filter: { state: 'ACTIVE' }, page: { limit: 5 } };
   const reply = { items: [], page: { totalItems: 0 } };
+  // With authentication off the caller may read every process, which the searches receive as their scope.
+  const ALL = { processDefinitionIds: undefined };
+  const TASKS = { processDefinitionIds: undefined, taskParty: { username: 'anonymous', groups: [] } };
   it.each([
-    ['POST', '/process-definitions/search', 'searchProcessDefinitions', search, [search]],
+    ['POST', '/process-definitions/search', 'searchProcessDefinitions', search, [search, ALL]],
     ['GET', `/process-definitions/${K}`, 'getProcessDefinition', undefined, [K]],
-    ['POST', '/process-instances/search', 'searchProcessInstances', search, [search]],
+    ['POST', '/process-instances/search', 'searchProcessInstances', search, [search, ALL]],
     ['GET', `/process-instances/${K}`, 'getProcessInstance', undefined, [K]],
-    ['POST', '/element-instances/search', 'searchElementInstances', search, [search]],
+    ['POST', '/element-instances/search', 'searchElementInstances', search, [search, ALL]],
     ['GET', `/element-instances/${K}`, 'getElementInstance', undefined, [K]],
-    ['POST', '/user-tasks/search', 'searchUserTasks', search, [search]],
+    ['POST', '/user-tasks/search', 'searchUserTasks', search, [search, TASKS]],
     ['GET', `/user-tasks/${K}`, 'getUserTask', undefined, [K]],
     ['POST', `/user-tasks/${K}/variables/search`, 'searchUserTaskVariables', search, [K, search, {}]],
-    ['POST', '/variables/search', 'searchVariables', search, [search, {}]],
+    ['POST', '/variables/search', 'searchVariables', search, [search, {}, ALL]],
     ['GET', `/variables/${K}`, 'getVariable', undefined, [K]],
-    ['POST', '/incidents/search', 'searchIncidents', search, [search]],
+    ['POST', '/incidents/search', 'searchIncidents', search, [search, ALL]],
     ['GET', `/incidents/${K}`, 'getIncident', undefined, [K]],
-    ['POST', '/jobs/search', 'searchJobs', search, [search]],
+    ['POST', '/jobs/search', 'searchJobs', search, [search, ALL]],
   ] as const)('%s %s → queries.%s', async (method, path, fn, body, args) => {
     srv.queries[fn].mockReturnValue(reply);
     const res = await call(srv.url, method, `/v2${path}`, body);
@@ -75,14 +78,14 @@ describe('queries routes', () => {
     srv.queries.searchProcessInstances.mockReturnValue(reply);
     const res = await call(srv.url, 'POST', '/v2/process-instances/search');
     expect(res.status).toBe(200);
-    expect(srv.queries.searchProcessInstances).toHaveBeenCalledWith({});
+    expect(srv.queries.searchProcessInstances).toHaveBeenCalledWith({}, ALL);
   });
 
   it('passes truncateValues of the variable searches on, and rejects a non-boolean', async () => {
     srv.queries.searchVariables.mockReturnValue(reply);
     srv.queries.searchUserTaskVariables.mockReturnValue(reply);
     await call(srv.url, 'POST', '/v2/variables/search?truncateValues=false', {});
-    expect(srv.queries.searchVariables).toHaveBeenCalledWith({}, { truncateValues: false });
+    expect(srv.queries.searchVariables).toHaveBeenCalledWith({}, { truncateValues: false }, { processDefinitionIds: undefined });
     await call(srv.url, 'POST', `/v2/user-tasks/${K}/variables/search?truncateValues=true`);
     expect(srv.queries.searchUserTaskVariables).toHaveBeenCalledWith(K, {}, { truncateValues: true });
     const bad = await call(srv.url, 'POST', '/v2/variables/search?truncateValues=no', {});
