@@ -15,7 +15,8 @@ const USAGE = `Usage: pingpin [command] [options]
 Commands:
 ${COMMANDS.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`).join('\n')}
 
-Environment: PORT (8080; 0 = any free port), HOST, DATA_DIR (./data), LOG_LEVEL (info),
+Environment: PORT (8080; 0 = any free port), HOST (127.0.0.1), DATA_DIR (./data), LOG_LEVEL (info),
+PINGPIN_AUTH (on | none), PINGPIN_ADMIN_USERNAME (admin), PINGPIN_ADMIN_PASSWORD, ENGINE_CLOCK_CONTROLLED (false),
 BPMN_DIR (bpmn), FORMS_DIR (forms), WORKERS (true), DATABASE_URL (registry in PostgreSQL),
 CAMUNDA_REST_ADDRESS (use a Camunda 8.8 cluster instead of the embedded engine),
 NATIONAL_REGISTRY (local | http), NATIONAL_REGISTRY_URL, NATIONAL_REGISTRY_TOKEN,

@@ -12,7 +12,7 @@ import express from 'express';
 import type { IProcessVariables } from '@camunda8/sdk/dist/zeebe/types.js';
 import type { Logger } from 'pino';
 import { workers as allWorkers } from '../workers/index.js';
-import { startWorkers, type RunningWorkers, type WorkerDefinition } from '../workers/runtime.js';
+import { IN_PROCESS_WORKER_PREFIX, startWorkers, type RunningWorkers, type WorkerDefinition } from '../workers/runtime.js';
 import type { WorkerServices } from '../workers/services.js';
 import type { ClusterAuth, Config } from './config.js';
 import { loadWorkingDayCalendar } from './domain/holiday-loader.js';
@@ -26,6 +26,8 @@ import { IdentityStore } from './identity/store.js';
 import { createNationalRegistry } from './national-registry/index.js';
 import { openRegistry, type Registry } from './registry/index.js';
 import { collectResources } from './resources.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { StorageMonitor } from './storage.js';
 import { createApp } from './server/app.js';
 
 /** The service account the app's own job workers log in as (embedded mode, authentication on). */
@@ -107,8 +109,16 @@ export async function start(config: Config, logger: Logger, options: StartOption
   const now = (): Date => new Date(engineClock ? engineClock.now() : options.clock ? options.clock() : Date.now());
   // Read the holiday schedules first: a bad file stops the start before anything is opened.
   const calendar = loadWorkingDayCalendar(config.holidaysDir, { weekendsOnlyFallback: config.holidaysWeekendsOnly });
+  // One server per data directory, before anything in it is opened.
+  const lock = lockDataDir(config.dataDir);
   // The system of record opens first: its migrations run at start, and a bad database stops the start.
-  const registry = await openRegistry({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger: logger.child({ component: 'registry' }), now });
+  let registry: Registry;
+  try {
+    registry = await openRegistry({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger: logger.child({ component: 'registry' }), now });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   let engine: Engine | undefined;
   let store: Store | undefined;
   let identityStore: IdentityStore | undefined;
@@ -119,9 +129,13 @@ export async function start(config: Config, logger: Logger, options: StartOption
   // Liveness and readiness for orchestrators (docker-compose, Kubernetes): 503 until the models are
   // deployed and the workers started, so a health check does not pass on a half-started app.
   const health: { status: 'STARTING' | 'UP' | 'STOPPING'; deployed?: number; workers?: number } = { status: 'STARTING' };
+  // DOWN while the disk under DATA_DIR takes no writes, UP again by itself once it does.
+  const storage = new StorageMonitor(config.dataDir, logger.child({ component: 'storage' }));
   const publicRoutes = express.Router();
   publicRoutes.get('/health', (_req, res) => {
-    res.status(health.status === 'UP' ? 200 : 503).json({ ...health, mode: config.mode });
+    const disk = storage.state;
+    const status = disk.ok ? health.status : 'DOWN';
+    res.status(status === 'UP' ? 200 : 503).json({ ...health, status, mode: config.mode, ...(disk.ok ? {} : { reason: disk.reason, since: disk.since }) });
   });
   try {
     if (config.mode === 'embedded') {
@@ -129,6 +143,12 @@ export async function start(config: Config, logger: Logger, options: StartOption
       engine = await Engine.open({ store, logger: logger.child({ component: 'engine' }) });
       engineClock = engine.clock;
       settleClock(engine, config, logger);
+      if (config.startWorkers) {
+        // Jobs our own workers held when the last process died would otherwise wait out their
+        // timeouts (up to minutes) before anyone works on them again.
+        const released = engine.releaseJobsOfWorkers(IN_PROCESS_WORKER_PREFIX);
+        if (released > 0) logger.info({ released }, `${released} job(s) held by this server's workers before a restart are workable again`);
+      }
       if (options.pinClockAt !== undefined) engine.pinClock(options.pinClockAt);
       identityStore = new IdentityStore(join(config.dataDir, 'identity.db'));
       identity = new Identity(identityStore, { hashCost: options.hashCost });
@@ -149,6 +169,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
         auth: config.auth === 'on' ? { mode: 'on', identity, audit } : { mode: 'none', identity, audit },
         publicRoutes,
         clockControlled: config.clockControlled,
+        storage,
       });
     } else {
       app = express();
@@ -159,22 +180,26 @@ export async function start(config: Config, logger: Logger, options: StartOption
     store?.close();
     identityStore?.close();
     await registry.close();
+    lock.release();
     throw err;
   }
   let server: Server;
   try {
     server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.port, config.host, () => resolve(s));
-      s.once('error', reject);
+      // Express 5 calls back with the error too (a port in use): only a listening server resolves.
+      const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
     });
   } catch (err) {
     engine?.close();
     store?.close();
     identityStore?.close();
     await registry.close();
+    lock.release();
     throw err;
   }
+  storage.start();
   const closeAll = async () => {
+    storage.stop();
     engine?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -183,6 +208,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     store?.close();
     identityStore?.close();
     await registry.close();
+    lock.release();
   };
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;

@@ -12,6 +12,13 @@ import type { z } from 'zod';
 import { onBehalfOf } from '../src/registry/index.js';
 import type { WorkerServices } from './services.js';
 
+/**
+ * Worker names of pingpin's own workers, reserved: at start the embedded engine makes jobs held under
+ * these names workable again (their holder died with the last process), while external workers keep
+ * Zeebe's timeout semantics.
+ */
+export const IN_PROCESS_WORKER_PREFIX = 'pingpin-';
+
 export interface JobContext {
   jobKey: string;
   processInstanceKey: string;
@@ -84,7 +91,7 @@ export function startWorkers(client: CamundaRestClient, definitions: WorkerDefin
     const log = logger.child({ worker: def.type });
     return client.createJobWorker({
       type: def.type,
-      worker: `pingpin-${def.type}`,
+      worker: `${IN_PROCESS_WORKER_PREFIX}${def.type}`,
       timeout: def.timeoutMs ?? 60_000,
       maxJobsToActivate: def.maxJobsToActivate ?? 8,
       fetchVariable: fetchVariablesOf(def.input),

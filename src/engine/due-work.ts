@@ -46,8 +46,24 @@ export class DueWork {
     if (row.due === null) return;
     // A pinned clock only moves by command, which re-runs due work itself; poll rarely as a safety net.
     const delay = this.clock.isPinned() ? 60_000 : Math.min(Math.max(0, row.due - this.clock.now()), 60_000);
-    this.dueTimer = setTimeout(() => this.runDueWork(), delay);
+    this.dueTimer = setTimeout(() => this.runDueWorkSafely(), delay);
     this.dueTimer.unref();
+  }
+
+  /**
+   * Due work from a timer: nothing that goes wrong here (a full disk, an I/O error) may end the
+   * process. It is logged and tried again shortly; every command is one transaction, so nothing was
+   * half-done.
+   */
+  private runDueWorkSafely(): void {
+    try {
+      this.runDueWork();
+    } catch (err) {
+      this.log.error({ err }, 'due work failed; trying again in 5 s');
+      if (this.ctx.isClosed()) return;
+      this.dueTimer = setTimeout(() => this.runDueWorkSafely(), 5_000);
+      this.dueTimer.unref();
+    }
   }
 
   /**

@@ -271,6 +271,15 @@ export class Engine implements EngineCommands {
     }
   }
 
+  /**
+   * At start: jobs that workers of this name prefix held when the last process died are workable
+   * again at once (as if their timeout had passed). Only for the server's own in-process workers,
+   * which cannot outlive it; external workers keep Zeebe's timeout semantics. Returns how many.
+   */
+  releaseJobsOfWorkers(prefix: string): number {
+    return this.ctx.jobs.releaseJobsOfWorkers(prefix);
+  }
+
   /** The user on whose behalf a job was created (the registry names them next to the worker). */
   jobCause(jobKey: string): string | undefined {
     return this.ctx.jobs.jobCause(jobKey);

@@ -148,6 +148,19 @@ export class Jobs {
     }
   }
 
+  /** Jobs activated by workers whose names start with the prefix become activatable again (see Engine.releaseJobsOfWorkers). */
+  releaseJobsOfWorkers(prefix: string): number {
+    const held = this.store.stmt(`SELECT key, type FROM jobs WHERE state = 'ACTIVATED' AND substr(worker, 1, ?) = ?`).all(prefix.length, prefix) as { key: number; type: string }[];
+    if (held.length === 0) return 0;
+    this.ctx.command('RELEASE_JOBS', null, () => {
+      for (const job of held) {
+        this.store.stmt(`UPDATE jobs SET state = 'TIMED_OUT', activatable = 1, worker = NULL, deadline = NULL WHERE key = ? AND state = 'ACTIVATED'`).run(job.key);
+        this.tx.jobTypesMadeAvailable.add(job.type);
+      }
+    });
+    return held.length;
+  }
+
   /** Who caused a job, or undefined (a timer, a start without a user). */
   jobCause(jobKey: string): string | undefined {
     const row = this.store.stmt(`SELECT caused_by FROM jobs WHERE key = ?`).get(parseKey('Job', jobKey)) as { caused_by: string | null } | undefined;

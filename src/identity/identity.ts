@@ -382,7 +382,13 @@ export class Identity {
       return undefined;
     }
     // Written at most once a minute: a busy page does not write on every request.
-    if (now - row.last_seen_at > 60_000) this.db.prepare(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`).run(now, id);
+    if (now - row.last_seen_at > 60_000) {
+      try {
+        this.db.prepare(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`).run(now, id);
+      } catch {
+        // A full disk must not lock people out of reading: the session just is not extended this time.
+      }
+    }
     return { username: row.username, csrfToken: row.csrf_token, createdAt: row.created_at };
   }
 

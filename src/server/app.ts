@@ -8,7 +8,7 @@ import type { AuditLog } from '../identity/audit.js';
 import type { Identity } from '../identity/identity.js';
 import { auditTrail, authenticate, sessionRoutes, type AuthSetup } from './auth.js';
 import { createIdentityRouter } from './identity-routes.js';
-import { HttpProblem, problemErrorHandler, sendProblem } from './problem.js';
+import { HttpProblem, problemErrorHandler, sendProblem, type StorageReport } from './problem.js';
 import { createV2Router, v2Fallback, type V2Deps } from './v2.js';
 
 export type { QueriesLike, V2Deps } from './v2.js';
@@ -19,6 +19,8 @@ export interface AppDeps extends V2Deps {
   auth: { mode: 'on'; identity: Identity; audit: AuditLog } | { mode: 'none'; identity?: Identity; audit?: AuditLog };
   /** Answered without a login (GET /health, the public pages). */
   publicRoutes?: Router;
+  /** Told of writes that failed for a full disk (src/storage.ts). */
+  storage?: StorageReport;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -39,8 +41,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(authenticate(setup));
   app.use('/v2', createV2Router(deps));
   if (deps.auth.identity && deps.auth.audit) app.use('/v2', createIdentityRouter({ identity: deps.auth.identity, audit: deps.auth.audit }));
-  app.use('/v2', v2Fallback(deps.logger));
+  app.use('/v2', v2Fallback(deps.logger, deps.storage));
   app.use((req, res) => sendProblem(req, res, new HttpProblem(404, 'Not Found', `No page or endpoint ${req.method} ${req.originalUrl.split('?')[0]}`)));
-  app.use(problemErrorHandler(deps.logger));
+  app.use(problemErrorHandler(deps.logger, deps.storage));
   return app;
 }

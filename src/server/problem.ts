@@ -87,10 +87,27 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
   res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(body));
 }
 
-/** Express error middleware: every error becomes a problem detail; unexpected ones are logged, never leaked. */
-export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
+/** Where a failed write tells the server that its disk is full (src/storage.ts). */
+export interface StorageReport {
+  report(err: unknown): boolean;
+  readonly state: { ok: true } | { ok: false; reason: string };
+}
+
+/**
+ * Express error middleware: every error becomes a problem detail; unexpected ones are logged, never
+ * leaked. A write that failed because the disk is full is a 507 that says so (and where).
+ */
+export function problemErrorHandler(logger: Logger, storage?: StorageReport): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let problem = toProblem(err);
+    if (!problem && storage?.report(err)) {
+      const state = storage.state;
+      problem = new HttpProblem(
+        507,
+        'INSUFFICIENT_STORAGE',
+        `${state.ok ? 'the disk holding DATA_DIR is full' : state.reason}: nothing was changed. Free some space; pingpin continues by itself.`,
+      );
+    }
     if (!problem) {
       logger.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error while handling request');
       problem = new HttpProblem(500, 'Internal Server Error', 'Unexpected error occurred during the request processing');

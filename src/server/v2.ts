@@ -10,7 +10,7 @@ import type { EngineCommands, UserTaskChangeset } from '../engine/types.js';
 import { readMultipart } from './multipart.js';
 import { canReadTask, canUpdateTask, isTaskParty, type Principal, type TaskParties } from '../identity/access.js';
 import type { KeyedEntity, ReadScope } from '../engine/queries.js';
-import { HttpProblem, invalidArgument, problemErrorHandler, sendProblem } from './problem.js';
+import { HttpProblem, invalidArgument, problemErrorHandler, sendProblem, type StorageReport } from './problem.js';
 import { authenticated, forbidden, mountRoutes, permission, Reply, route, scoped, scopeIds, type Ctx, type Route } from './routes.js';
 import {
   activateJobsBody,
@@ -504,9 +504,9 @@ export function createV2Router(deps: V2Deps): Router {
 }
 
 /** The end of /v2: unknown paths are 404 problems, and every error a problem detail. */
-export function v2Fallback(logger: Logger): Router {
+export function v2Fallback(logger: Logger, storage?: StorageReport): Router {
   const router = express.Router();
   router.use((req, res) => sendProblem(req, res, new HttpProblem(404, 'Not Found', `No endpoint ${req.method} ${req.originalUrl.split('?')[0]}`)));
-  router.use(problemErrorHandler(logger));
+  router.use(problemErrorHandler(logger, storage));
   return router;
 }
