@@ -26,6 +26,26 @@ const EnvSchema = z.object({
     .default('admin'),
   /** Checked against the policy (with the username) below, in words that say nothing about the value. */
   PINGPIN_ADMIN_PASSWORD: z.string().optional(),
+  /**
+   * The largest variables one command may carry (Zeebe's maximum message size,
+   * ZEEBE_BROKER_NETWORK_MAXMESSAGESIZE, 4MB by default): bytes, or a number with KB or MB.
+   */
+  ENGINE_MAX_MESSAGE_SIZE: z
+    .string()
+    .regex(/^\d+(KB|MB)?$/i, "must be a size in bytes, or with KB or MB, such as 4MB (Zeebe's default)")
+    .transform((v) => {
+      const m = /^(\d+)(KB|MB)?$/i.exec(v)!;
+      return Number(m[1]) * (m[2]?.toUpperCase() === 'MB' ? 1024 * 1024 : m[2]?.toUpperCase() === 'KB' ? 1024 : 1);
+    })
+    .refine((n) => n >= 64 * 1024 && n <= 256 * 1024 * 1024, 'must be from 64KB to 256MB')
+    .default(4 * 1024 * 1024),
+  /** How long one FEEL or DMN evaluation that can iterate may run (ms): a FEEL bomb becomes an incident, not a frozen server. */
+  FEEL_BUDGET_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of milliseconds, such as 1000 (the default)')
+    .transform(Number)
+    .refine((n) => n >= 10 && n <= 60_000, 'must be from 10 to 60000 milliseconds')
+    .default(1000),
   /** Zeebe's ZEEBE_CLOCK_CONTROLLED: the engine clock may be pinned and moved over the API. */
   ENGINE_CLOCK_CONTROLLED: z.enum(['true', 'false'], { error: "must be 'true' (PUT /v2/clock may pin the engine clock) or 'false'" }).default('false'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
@@ -130,6 +150,10 @@ export interface Config {
   adminPassword?: string;
   /** ENGINE_CLOCK_CONTROLLED: the clock may be pinned over the API. */
   clockControlled: boolean;
+  /** ENGINE_MAX_MESSAGE_SIZE: the largest variables of one command, in bytes (default 4 MiB). */
+  maxMessageBytes?: number;
+  /** FEEL_BUDGET_MS: the time budget of one iterating FEEL / DMN evaluation (default 1000). */
+  feelBudgetMs?: number;
 }
 
 export class ConfigError extends Error {}
@@ -162,7 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       lines.push(`PINGPIN_AUTH=none: is refused with HOST=${JSON.stringify(e.HOST)}; without authentication pingpin listens on a loopback address only (HOST=127.0.0.1)`);
     }
     if (e.CAMUNDA_REST_ADDRESS) {
-      for (const name of ['PINGPIN_ADMIN_PASSWORD', 'ENGINE_CLOCK_CONTROLLED'] as const) {
+      for (const name of ['PINGPIN_ADMIN_PASSWORD', 'ENGINE_CLOCK_CONTROLLED', 'ENGINE_MAX_MESSAGE_SIZE', 'FEEL_BUDGET_MS'] as const) {
         if (present[name] !== undefined) lines.push(`${name}=${shown(name)}: is only used by the embedded engine; against a cluster, users and the clock are the cluster's (Camunda Identity, ZEEBE_CLOCK_CONTROLLED)`);
       }
     }
@@ -212,6 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminUsername: e.PINGPIN_ADMIN_USERNAME,
     ...(e.PINGPIN_ADMIN_PASSWORD ? { adminPassword: e.PINGPIN_ADMIN_PASSWORD } : {}),
     clockControlled: e.ENGINE_CLOCK_CONTROLLED === 'true',
+    maxMessageBytes: e.ENGINE_MAX_MESSAGE_SIZE,
+    feelBudgetMs: e.FEEL_BUDGET_MS,
   };
 }
 

@@ -140,7 +140,11 @@ export async function start(config: Config, logger: Logger, options: StartOption
   try {
     if (config.mode === 'embedded') {
       store = new Store(join(config.dataDir, 'engine.db'));
-      engine = await Engine.open({ store, logger: logger.child({ component: 'engine' }) });
+      engine = await Engine.open({
+        store,
+        logger: logger.child({ component: 'engine' }),
+        ...(config.feelBudgetMs !== undefined ? { feelBudget: { timeMs: config.feelBudgetMs } } : {}),
+      });
       engineClock = engine.clock;
       settleClock(engine, config, logger);
       if (config.startWorkers) {
@@ -170,6 +174,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
         publicRoutes,
         clockControlled: config.clockControlled,
         storage,
+        ...(config.maxMessageBytes !== undefined ? { maxVariablesBytes: config.maxMessageBytes } : {}),
       });
     } else {
       app = express();

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { DecisionRequirementsGraph } from './dmn/types.js';
+import type { FeelBudget } from './feel.js';
 import type { ProcessModel } from './model.js';
 import type { Store } from './store.js';
 import type { Step } from './rows.js';
@@ -51,6 +52,8 @@ export interface EngineContext {
   /** Parsed DRGs by decision-requirements key. */
   readonly graphs: Map<number, DecisionRequirementsGraph>;
   readonly tx: CommandState;
+  /** What one guarded FEEL evaluation, or one decision, may use (feel.ts). */
+  readonly feelBudget: FeelBudget;
   isClosed(): boolean;
   /** Runs one command in one transaction (the engine core's `command`). */
   command<T>(name: string, key: number | null, fn: () => T): T;

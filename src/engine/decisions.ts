@@ -46,7 +46,7 @@ export class Decisions {
     const graph = this.graphs.get(drgKey);
     if (!graph) throw new Error(`decision requirements ${drgKey} are not loaded`);
     try {
-      return { evaluation: evaluateDecision(graph, decision.resource_id, variables, () => this.clock.now()), graph, drgKey };
+      return { evaluation: evaluateDecision(graph, decision.resource_id, variables, () => this.clock.now(), this.ctx.feelBudget), graph, drgKey };
     } catch (err) {
       if (err instanceof DecisionEvaluationError) return { error: err, graph, drgKey };
       throw err;
@@ -65,7 +65,11 @@ export class Decisions {
       );
     }
     const result = this.runDecision(decision, this.ctx.variables.visibleVariables(row.key));
-    if (result.error) throw new IncidentRaised('DECISION_EVALUATION_ERROR', result.error.message);
+    if (result.error) {
+      // A budget failure names the element too; Zeebe's own failures are worded as Zeebe words them.
+      const at = result.error.budgetExceeded ? ` (at element '${row.element_id}')` : '';
+      throw new IncidentRaised('DECISION_EVALUATION_ERROR', `${result.error.message}${at}`);
+    }
     this.ctx.elements.updateRuntime(row.key, (r) => (r.completionVariables = { [called.resultVariable]: result.evaluation!.output }));
   }
 
@@ -88,6 +92,8 @@ export class Decisions {
     }
     const found = decision;
     const result = this.runDecision(found, request.variables ?? {});
+    // Over its budget (a pingpin limit) the request is refused, rather than answered as a failed decision.
+    if (result.error?.budgetExceeded) throw new EngineError('INVALID_ARGUMENT', result.error.message, 'EVALUATE');
     return this.ctx.command('EVALUATE_DECISION', found.key, () => {
       const drg = this.store.stmt(`SELECT resource_id FROM resources WHERE key = ?`).get(result.drgKey) as { resource_id: string };
       const versionOf = (id: string) => {

@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Clock } from './clock.js';
+import { Clock, isClockTime, MAX_CLOCK_MS } from './clock.js';
 import { EngineError } from './errors.js';
 import { parseDmn } from './dmn/index.js';
 import type { DecisionRequirementsGraph } from './dmn/types.js';
-import type { Json } from './feel.js';
+import { DEFAULT_FEEL_BUDGET, type FeelBudget, type Json } from './feel.js';
 import { parseBpmn, type ProcessModel } from './model.js';
 import { Store } from './store.js';
 import type {
@@ -66,6 +66,8 @@ export interface EngineOptions {
   logger: Logger;
   /** Element steps one command may take before it is rejected as a loop without a wait state. */
   maxStepsPerCommand?: number;
+  /** Budget of FEEL and DMN evaluations (a pingpin safety net); unset parts take DEFAULT_FEEL_BUDGET. */
+  feelBudget?: Partial<FeelBudget>;
 }
 
 /**
@@ -105,6 +107,7 @@ export class Engine implements EngineCommands {
       models: this.models,
       graphs: this.graphs,
       tx: this.tx,
+      feelBudget: { ...DEFAULT_FEEL_BUDGET, ...options.feelBudget },
       isClosed: () => this.closed,
       command: <T>(name: string, key: number | null, fn: () => T): T => this.command(name, key, fn),
     } as { -readonly [K in keyof EngineContext]: EngineContext[K] };
@@ -146,7 +149,15 @@ export class Engine implements EngineCommands {
     const drgs = engine.store.stmt(`SELECT key, resource_name, content FROM resources WHERE kind = 'decision-requirements'`).all() as DefinitionRow[];
     for (const row of drgs) engine.graphs.set(row.key, await parseDmn(row.content, row.resource_name));
     const pinned = engine.store.getMeta('clock_pinned');
-    if (pinned !== undefined) engine.clock.pin(Number(pinned));
+    if (pinned !== undefined) {
+      // A clock pinned out of range by an earlier version (before PUT /v2/clock was bounded) is not
+      // restored: every date written under it would be one no response can render.
+      if (isClockTime(Number(pinned))) engine.clock.pin(Number(pinned));
+      else {
+        engine.log.warn({ pinned }, `the engine clock was left pinned at ${pinned} ms, out of range (0 to ${MAX_CLOCK_MS}); it runs on system time again`);
+        engine.store.setMeta('clock_pinned', undefined);
+      }
+    }
     engine.clock.onChange(() => engine.ctx.dueWork.onClockChanged());
     engine.ctx.dueWork.scheduleDueWork();
     return engine;
@@ -251,8 +262,11 @@ export class Engine implements EngineCommands {
   }
 
   pinClock(timestamp: number): void {
-    if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-      throw new EngineError('INVALID_ARGUMENT', `The value for timestamp is '${timestamp}' but must be a non-negative epoch time in milliseconds`);
+    if (!isClockTime(timestamp)) {
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `The value for timestamp is '${timestamp}' but must be an epoch time in milliseconds from 0 to ${MAX_CLOCK_MS} (9999-12-31T23:59:59.999Z)`,
+      );
     }
     this.clock.pin(timestamp);
   }

@@ -3,8 +3,15 @@
  * static value. Expressions are parsed once at deployment (syntax errors reject the deployment) and
  * evaluated against the variables visible from a scope. Zeebe's own extension functions (the ones
  * feel-scala ships and feelin lacks) are added here, and `now()` / `today()` read the engine clock.
+ *
+ * Budgets (a pingpin safety net; Zeebe has none): an expression that can iterate, recurse or
+ * backtrack — decided once, from its parse tree, at compile time — is evaluated under a time limit
+ * and with bounds on the lists it iterates and the result it builds (see FeelBudget). Exceeding one
+ * throws FeelBudgetExceeded, a FeelEvaluationError, so it fails like any other evaluation (an
+ * incident). Every other expression is evaluated as before, at no extra cost.
  */
 import { randomUUID } from 'node:crypto';
+import vm from 'node:vm';
 import { evaluate as feelEvaluate, parseExpression, parseUnaryTests, unaryTest as feelUnaryTest } from '@bpmn-io/feelin';
 import { DateTime, Duration } from 'luxon';
 
@@ -25,12 +32,91 @@ export class FeelEvaluationError extends Error {
   }
 }
 
+/**
+ * An evaluation that went over its budget (FeelBudget): time, the size of a list it iterates, its
+ * iterations in all, or the size of its result. A pingpin safety net; Zeebe has no such limit.
+ */
+export class FeelBudgetExceeded extends FeelEvaluationError {
+  constructor(
+    /** The expression as quoted in messages: `'=count(…)'`, or unary tests without `=`. */
+    readonly subject: string,
+    /** The budget that was exceeded, with its unit: `1000 ms`, `100000 list elements`. */
+    readonly budget: string,
+    /** What went over it, when more than the time: `the range 1..10000000 has 10000000 elements`. */
+    readonly detail: string | undefined,
+    expression: string,
+  ) {
+    super(`Evaluation of ${subject} exceeded its budget of ${budget}${detail ? ` (${detail})` : ''}`, expression);
+  }
+
+  /** The message naming the element whose expression it is. */
+  at(elementId: string): string {
+    return `Evaluation of ${this.subject} at element '${elementId}' exceeded its budget of ${this.budget}${this.detail ? ` (${this.detail})` : ''}`;
+  }
+}
+
+/** An evaluation failure as an incident message: a budget failure also names the element. */
+export function failureMessage(err: FeelEvaluationError, elementId: string): string {
+  return err instanceof FeelBudgetExceeded ? err.at(elementId) : err.message;
+}
+
+/**
+ * What one guarded FEEL evaluation may use. Zeebe has no such limits; they keep one expression
+ * (`count(for i in 1..10000000 return i)`) from blocking the single-threaded engine and from growing
+ * the heap until the process dies — at every start again when the expression sits behind a timer.
+ */
+export interface FeelBudget {
+  /**
+   * Wall-clock time of one evaluation; for a decision, of the whole decision with the decisions it
+   * requires. The event loop, and so every other request, waits at most this long.
+   */
+  readonly timeMs: number;
+  /** Elements a list or range may have when `for`, `some` or `every` iterates it; also list elements and context entries a result may hold in all. */
+  readonly maxItems: number;
+  /** Iterations (`for`, `some`, `every`, nested and combined) one evaluation may make in all. */
+  readonly maxIterations: number;
+  /** Characters that the strings of a result may hold together. */
+  readonly maxChars: number;
+}
+
+/**
+ * The defaults, and why:
+ * - 1000 ms: an ordinary expression takes tens of microseconds, so this is a margin of four orders
+ *   of magnitude, and /health and every other request still answer within about a second.
+ * - 100 000 elements per list and 100 000 iterations in all: feelin builds the context of every
+ *   iteration (a copy of all visible variables) before the loop's first step, at 5–50 µs per
+ *   iteration, so in one second a runaway loop could allocate 100–200 MB before the time budget
+ *   stops it. These refuse it before it allocates: `1..10000000` is never built, nor the cartesian
+ *   product of `for i in 1..1000, j in 1..1000`. More iterations would not finish within the time
+ *   budget anyway, and a list a process iterates comes from its variables: 100 000 elements is about
+ *   what a 4 MB record (Zeebe's maximum) holds.
+ * - 4 MiB of characters: Zeebe's default maximum message size; a larger result could never be
+ *   stored as a variable in Zeebe.
+ */
+export const DEFAULT_FEEL_BUDGET: FeelBudget = Object.freeze({
+  timeMs: 1000,
+  maxItems: 100_000,
+  maxIterations: 100_000,
+  maxChars: 4 * 1024 * 1024,
+});
+
+/**
+ * How a compiled expression that can iterate, recurse or backtrack is run: under the budget, with
+ * each iteration source passed through the guard functions (`exec`, see `rewriteIterations`).
+ */
+export interface Guard {
+  /** The text feelin evaluates: `text` with every iteration source wrapped in a guard function. */
+  readonly exec: string;
+}
+
 export interface CompiledExpression {
   /** The original attribute text (with the leading `=` for expressions). */
   readonly source: string;
   readonly isStatic: boolean;
   /** The FEEL text without `=`; for static values the value itself. */
   readonly text: string;
+  /** Present when the expression can iterate, recurse or backtrack: it then runs under the budget. */
+  readonly guard?: Guard;
 }
 
 /** Names of extension functions, so the parser treats their multi-word names as one identifier. */
@@ -64,8 +150,10 @@ export function compile(source: string): CompiledExpression {
   if (text === '') {
     throw new FeelSyntaxError('the expression after "=" is empty');
   }
-  assertWellFormed(text, parseExpression(text, PARSE_CONTEXT, undefined));
-  return { source, isStatic: false, text };
+  const tree = parseExpression(text, PARSE_CONTEXT, undefined);
+  assertWellFormed(text, tree);
+  const guard = guardFor(text, tree, 'expression');
+  return guard ? { source, isStatic: false, text, guard } : { source, isStatic: false, text };
 }
 
 /** DMN unary tests (an input entry such as `< 5`, `[1..10]`, `"a","b"`, `not("a")`, `? > 3`). */
@@ -73,6 +161,8 @@ export interface CompiledUnaryTests {
   readonly text: string;
   /** The tests are one expression that reads the input value `?` (e.g. `? > 3`, `count(?) > 1`). */
   readonly isInputExpression: boolean;
+  /** As for CompiledExpression. */
+  readonly guard?: Guard;
 }
 
 /** Parses unary tests once. Throws FeelSyntaxError with a position when they are malformed. */
@@ -85,7 +175,10 @@ export function compileUnaryTests(text: string): CompiledUnaryTests {
       if (node.name === '?') readsInput = true;
     },
   });
-  return { text, isInputExpression: readsInput && errorPosition(parseExpression(text, PARSE_CONTEXT, undefined)) === undefined };
+  const asExpression = readsInput ? parseExpression(text, PARSE_CONTEXT, undefined) : undefined;
+  const isInputExpression = asExpression !== undefined && errorPosition(asExpression) === undefined;
+  const guard = isInputExpression ? guardFor(text, asExpression, 'expression') : guardFor(text, tree, 'unaryTests');
+  return guard ? { text, isInputExpression, guard } : { text, isInputExpression };
 }
 
 type ParseTree = ReturnType<typeof parseExpression>;
@@ -110,6 +203,235 @@ function assertWellFormed(text: string, tree: ParseTree): void {
       `FEEL syntax error at position ${errorAt + 1} in '${text}' (${near === '' ? 'the expression ends too early' : `near '${near}'`})`,
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Budgets: which expressions are guarded (at compile time) and how they run
+// ---------------------------------------------------------------------------------------------
+
+type SyntaxNode = ParseTree['topNode'];
+
+/** Nodes that iterate (`for`, `some`, `every`) or can recurse (a function can be passed to itself). */
+const ITERATING_NODES = new Set(['ForExpression', 'QuantifiedExpression', 'FunctionDefinition']);
+
+/**
+ * Built-ins whose cost is not linear in their input: regular expressions can backtrack
+ * exponentially (`matches("aaaa…!", "(a+)+$")`), `union` and `distinct values` compare every pair.
+ */
+const COSTLY_FUNCTIONS = new Set(['matches', 'replace', 'split', 'extract', 'union', 'distinct values']);
+
+/** The guard functions that `rewriteIterations` wraps iteration sources in. */
+const ITERATE_FN = '__pingpin_iterate';
+const RANGE_FN = '__pingpin_range';
+
+/**
+ * Decides from the parse tree whether an expression needs a budget: when it iterates (`for`,
+ * `some`, `every`), defines a function (which can recurse), calls a built-in that can take
+ * super-linear time, or filters inside a filter (`a[count(b[…]) > 0]` is quadratic). Anything else
+ * — paths, arithmetic, comparisons, a single filter, ordinary function calls — takes time linear in
+ * the expression and its variables and runs unguarded.
+ */
+function guardFor(text: string, tree: ParseTree, mode: 'expression' | 'unaryTests'): Guard | undefined {
+  let needed = false;
+  let filters = 0;
+  tree.iterate({
+    enter(node) {
+      if (needed) return false;
+      if (ITERATING_NODES.has(node.name)) needed = true;
+      else if (node.name === 'VariableName' && COSTLY_FUNCTIONS.has(text.slice(node.from, node.to).replace(/\s+/g, ' '))) needed = true;
+      else if (node.name === 'FilterExpression') {
+        if (filters > 0) needed = true;
+        filters++;
+      }
+      return undefined;
+    },
+    leave(node) {
+      if (node.name === 'FilterExpression') filters--;
+    },
+  });
+  if (!needed) return undefined;
+  return { exec: rewriteIterations(text, tree, mode) };
+}
+
+/**
+ * feelin builds the whole list an iteration goes over (`1..10000000`) before its first step, and
+ * offers no hook into it. So the text it evaluates wraps each iteration source in a guard function:
+ * `for i in 1..n return i` becomes `for i in __pingpin_range(1, n) return i`, and `x in items`
+ * becomes `x in __pingpin_iterate(items)`. The guards check a list's or range's size before it is
+ * built and count the iterations (see GuardRun). If the rewritten text would not parse as the
+ * original does, the original is kept: the time and result budgets still apply.
+ */
+function rewriteIterations(text: string, tree: ParseTree, mode: 'expression' | 'unaryTests'): string {
+  let rewritable = true;
+  const render = (node: SyntaxNode): string => {
+    let out = '';
+    let pos = node.from;
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      out += text.slice(pos, child.from) + (child.name === 'IterationContext' ? iteration(child) : render(child));
+      pos = child.to;
+    }
+    return out + text.slice(pos, node.to);
+  };
+  const iteration = (node: SyntaxNode): string => {
+    const parts: SyntaxNode[] = [];
+    for (let child = node.firstChild; child; child = child.nextSibling) parts.push(child);
+    if (parts.length === 2) return `${RANGE_FN}(${render(parts[0]!)}, ${render(parts[1]!)})`;
+    if (parts.length !== 1) rewritable = false;
+    return `${ITERATE_FN}(${render(node)})`;
+  };
+  const exec = render(tree.topNode);
+  if (!rewritable) return text;
+  const reparsed = mode === 'expression' ? parseExpression(exec, PARSE_CONTEXT, undefined) : parseUnaryTests(exec, PARSE_CONTEXT, undefined);
+  return errorPosition(reparsed) === undefined ? exec : text;
+}
+
+/** The vm timeout interrupts the synchronous evaluation it runs, outer-realm code included. */
+const sandbox = vm.createContext({ run: null as (() => unknown) | null });
+const runner = new vm.Script('run()');
+let insideTimeLimit = false;
+
+/**
+ * Runs `work` and interrupts it after `ms` milliseconds (ERR_SCRIPT_EXECUTION_TIMEOUT). It starts
+ * a watchdog thread each time, 0.1–0.5 ms, hence only for guarded expressions. Nested calls run
+ * under the outer limit; a limit the vm cannot take (Infinity, NaN, over 2³² − 1 ms) is none.
+ */
+function withinTime<T>(ms: number, work: () => T): T {
+  if (insideTimeLimit || !(ms < 2 ** 32 - 1)) return work();
+  insideTimeLimit = true;
+  sandbox.run = work;
+  try {
+    return runner.runInContext(sandbox, { timeout: Math.max(1, Math.ceil(ms)) }) as T;
+  } finally {
+    sandbox.run = null;
+    insideTimeLimit = false;
+  }
+}
+
+/** The timeout error comes from the vm's realm: no `instanceof Error`. */
+const isTimeout = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+
+/** How an expression is quoted in budget messages: long ones are shortened. */
+function quote(text: string, isExpression: boolean): string {
+  const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return `'${isExpression ? '=' : ''}${shown}'`;
+}
+
+/** One guarded evaluation: its budget, and the iterations it has made so far. */
+class GuardRun {
+  private iterations = 0;
+
+  constructor(
+    private readonly budget: FeelBudget,
+    private readonly text: string,
+    private readonly subject: string,
+  ) {}
+
+  exceeded(budget: string, detail?: string): FeelBudgetExceeded {
+    return new FeelBudgetExceeded(this.subject, budget, detail, this.text);
+  }
+
+  timeExceeded(): FeelBudgetExceeded {
+    return this.exceeded(`${this.budget.timeMs} ms`);
+  }
+
+  /** The guard functions, added to the evaluation context (after the variables, so they win). */
+  functions(): Record<string, unknown> {
+    return {
+      // `x in source`: a list or range, checked and counted; anything else as feelin takes it.
+      [ITERATE_FN]: fn(['source'], (source: unknown) => this.source(source)),
+      // `x in start..end`: feelin takes `start` alone when `end` is falsy, else the range start..end.
+      [RANGE_FN]: fn(['start', 'end'], (start: unknown, end: unknown) => {
+        if (!end) return this.source(start);
+        if (typeof start === 'number' && typeof end === 'number') return this.count(this.numbers(start, end, true, true));
+        // String ranges ("a".."z") have at most 52 elements; other ranges cannot be iterated. feelin decides.
+        return feelEvaluate('for x in start..end return x', { start, end }).value;
+      }),
+    };
+  }
+
+  private source(source: unknown): unknown {
+    if (Array.isArray(source)) return this.count(source);
+    if (isRange(source) && typeof source.start === 'number' && typeof source.end === 'number') {
+      return this.count(this.numbers(source.start, source.end, source['start included'] === true, source['end included'] === true));
+    }
+    return source;
+  }
+
+  private count(list: unknown[]): unknown[] {
+    if (list.length > this.budget.maxItems) {
+      throw this.exceeded(`${this.budget.maxItems} list elements`, `it iterates over a list of ${list.length}`);
+    }
+    this.iterations += list.length;
+    if (this.iterations > this.budget.maxIterations) {
+      throw this.exceeded(`${this.budget.maxIterations} iterations`);
+    }
+    return list;
+  }
+
+  /**
+   * The numbers feelin's range start..end iterates (its own algorithm, quirks included: it steps by
+   * one until it meets `end` exactly, so `0.5..3` never ends), refused before it is built when it
+   * is longer than the budget.
+   */
+  private numbers(start: number, end: number, startIncluded: boolean, endIncluded: boolean): number[] {
+    const range = `the range ${start}..${end}`;
+    const size = Math.abs(end - start) + 1;
+    if (!(size <= this.budget.maxItems)) {
+      throw this.exceeded(`${this.budget.maxItems} list elements`, `${range} has ${Number.isFinite(size) ? Math.floor(size) : 'infinitely many'} elements`);
+    }
+    const direction = start > end ? -1 : 1;
+    const out: number[] = [];
+    let steps = 0;
+    for (let i = start; ; i += direction) {
+      if (++steps > size + 1) throw this.exceeded(`${this.budget.maxItems} list elements`, `${range} never reaches its end`);
+      if (i === 0 && !startIncluded) continue;
+      if (i === end && !endIncluded) break;
+      out.push(i);
+      if (i === end) break;
+    }
+    return out;
+  }
+
+  /** The result's list elements and context entries, and its strings' characters, within the budget. */
+  checkResult(value: unknown): void {
+    let items = 0;
+    let chars = 0;
+    const pending: unknown[] = [value];
+    while (pending.length > 0) {
+      const v = pending.pop();
+      if (typeof v === 'string') {
+        chars += v.length;
+        if (chars > this.budget.maxChars) throw this.exceeded(`${this.budget.maxChars} characters`, 'in its result');
+      } else if (Array.isArray(v)) {
+        items += v.length;
+        if (items > this.budget.maxItems) throw this.exceeded(`${this.budget.maxItems} list elements`, 'in its result');
+        for (const e of v) pending.push(e);
+      } else if (v !== null && typeof v === 'object' && isPlainObject(v)) {
+        const values = Object.values(v);
+        items += values.length;
+        if (items > this.budget.maxItems) throw this.exceeded(`${this.budget.maxItems} list elements`, 'in its result');
+        for (const e of values) pending.push(e);
+      }
+    }
+  }
+}
+
+interface RangeLike {
+  start: unknown;
+  end: unknown;
+  'start included': unknown;
+  'end included': unknown;
+}
+
+/** feelin's Range (not exported): start, end, their inclusion, and map/includes functions. */
+function isRange(v: unknown): v is RangeLike {
+  return v !== null && typeof v === 'object' && 'start included' in v && 'end included' in v && typeof (v as { map?: unknown }).map === 'function';
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /** Tells whether a value is a FEEL expression (`=...`). */
@@ -236,6 +558,13 @@ export interface EvalEnv {
   /** JSON variables; DMN also passes FEEL values (e.g. a required decision's date result). */
   variables: Record<string, unknown>;
   now: () => number;
+  /** The budget of a guarded evaluation; DEFAULT_FEEL_BUDGET when not given. */
+  budget?: FeelBudget;
+  /**
+   * A deadline (`performance.now()` milliseconds) shared by several evaluations, as the ones of one
+   * decision: each fails once it has passed, and a guarded one may run only until then.
+   */
+  deadline?: number;
 }
 
 /**
@@ -247,7 +576,10 @@ export function evaluate(expr: CompiledExpression, env: EvalEnv, expected: Expec
   if (expr.isStatic) {
     return staticValue(expr, expected);
   }
-  const result = run(expr.text, () => feelEvaluate(expr.text, context(env.now, env.variables)));
+  if (env.deadline !== undefined) checkDeadline(env, expr.text, true);
+  const result = expr.guard
+    ? guarded(expr.text, expr.guard, quote(expr.text, true), env, undefined, (text, ctx) => feelEvaluate(text, ctx))
+    : run(expr.text, () => feelEvaluate(expr.text, context(env.now, env.variables)));
   const value = result.value;
   if (expected !== 'ANY' && typeName(value) !== expected) {
     const warnings = result.warnings.length
@@ -266,17 +598,58 @@ export function evaluate(expr: CompiledExpression, env: EvalEnv, expected: Expec
  * or null (no match). Runtime failures throw FeelEvaluationError like `evaluate`.
  */
 export function evaluateUnaryTests(tests: CompiledUnaryTests, input: unknown, env: EvalEnv): unknown {
-  const ctx = { ...context(env.now, env.variables), '?': input };
+  if (env.deadline !== undefined) checkDeadline(env, tests.text, tests.isInputExpression);
+  const evaluation = tests.isInputExpression ? feelEvaluate : feelUnaryTest;
+  const result = tests.guard
+    ? guarded(tests.text, tests.guard, quote(tests.text, tests.isInputExpression), env, { '?': input }, (text, c) => evaluation(text, c))
+    : run(tests.text, () => evaluation(tests.text, { ...context(env.now, env.variables), '?': input }));
   if (tests.isInputExpression) {
     // feel-scala takes an expression over `?` as a condition: a non-boolean result is null, no match.
     // feelin would compare that result with the input, so `? > 3` would match a null input.
-    const value = run(tests.text, () => feelEvaluate(tests.text, ctx)).value;
-    return typeof value === 'boolean' ? value : null;
+    return typeof result.value === 'boolean' ? result.value : null;
   }
-  return run(tests.text, () => feelUnaryTest(tests.text, ctx)).value;
+  return result.value;
 }
 
 type FeelResult = { value: unknown; warnings: { type: string; message: string }[] };
+
+/** A shared deadline (a decision's) that has passed fails every evaluation after it. */
+function checkDeadline(env: EvalEnv, text: string, isExpression: boolean): void {
+  if (performance.now() >= env.deadline!) {
+    const budget = env.budget ?? DEFAULT_FEEL_BUDGET;
+    throw new FeelBudgetExceeded(quote(text, isExpression), `${budget.timeMs} ms`, 'the time ran out before it', text);
+  }
+}
+
+/**
+ * Runs a guarded expression: its iteration sources checked by the guard functions, interrupted
+ * when its time is up, and its result measured against the budget.
+ */
+function guarded(
+  text: string,
+  guard: Guard,
+  subject: string,
+  env: EvalEnv,
+  extra: Record<string, unknown> | undefined,
+  evaluation: (text: string, ctx: Record<string, unknown>) => FeelResult,
+): FeelResult {
+  const budget = env.budget ?? DEFAULT_FEEL_BUDGET;
+  const guardRun = new GuardRun(budget, text, subject);
+  // One object literal: feelin copies this context at every iteration, and a copy of an object
+  // that had properties added afterwards is markedly slower.
+  const ctx = { ...extensionFunctions(env.now), ...env.variables, ...extra, ...guardRun.functions() };
+  const ms = env.deadline === undefined ? budget.timeMs : Math.min(budget.timeMs, env.deadline - performance.now());
+  const result = run(text, () => {
+    try {
+      return withinTime(ms, () => evaluation(guard.exec, ctx));
+    } catch (err) {
+      if (isTimeout(err)) throw guardRun.timeExceeded();
+      throw err;
+    }
+  });
+  guardRun.checkResult(result.value);
+  return result;
+}
 
 /** Runs feelin, turning exceptions and failed function invocations into FeelEvaluationError. */
 function run(text: string, evaluation: () => FeelResult): FeelResult {
@@ -284,6 +657,7 @@ function run(text: string, evaluation: () => FeelResult): FeelResult {
   try {
     result = evaluation();
   } catch (err) {
+    if (err instanceof FeelBudgetExceeded) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     throw new FeelEvaluationError(`Failed to evaluate expression '${text}': ${detail}`, text);
   }

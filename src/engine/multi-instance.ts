@@ -4,7 +4,7 @@
  * did or the completion condition holds (Zeebe's multi-instance body behaviour).
  */
 import type { Clock } from './clock.js';
-import { evaluate, FeelEvaluationError, toJson, type Json } from './feel.js';
+import { evaluate, failureMessage, FeelEvaluationError, toJson, type Json } from './feel.js';
 import type { FlowNode } from './model.js';
 import type { Store } from './store.js';
 import type { ElementRow, Runtime } from './rows.js';
@@ -99,11 +99,11 @@ export class MultiInstance {
     if (def.completionCondition) {
       let done: unknown;
       try {
-        done = evaluate(def.completionCondition, { variables: { ...this.ctx.variables.visibleVariables(inner.key), ...this.multiInstanceCounters(body, mi) }, now: () => this.clock.now() }, 'BOOLEAN');
+        done = evaluate(def.completionCondition, this.ctx.variables.envWith({ ...this.ctx.variables.visibleVariables(inner.key), ...this.multiInstanceCounters(body, mi) }), 'BOOLEAN');
       } catch (err) {
         if (err instanceof FeelEvaluationError) {
           // The body stays active with an incident; resolving re-evaluates by completing it again.
-          this.ctx.incidents.raiseIncident(body, 'EXTRACT_VALUE_ERROR', err.message, 'COMPLETE', null);
+          this.ctx.incidents.raiseIncident(body, 'EXTRACT_VALUE_ERROR', failureMessage(err, body.element_id), 'COMPLETE', null);
           return;
         }
         throw err;

@@ -16,6 +16,9 @@ import {
   EntityQuery,
   filterConditions,
   filterSchema,
+  filterString,
+  MAX_FILTER_ALTERNATIVES,
+  type EntityQueryOptions,
   parseKey,
   type CustomFilter,
   type Entity,
@@ -134,7 +137,7 @@ const activeIncidentOn = (column: string, keyExpr: string) =>
  */
 function variablesFilter(scope: string): CustomFilter {
   const value = filterSchema({ type: 'string', mode: 'ops' });
-  const schema = z.array(z.strictObject({ name: z.string(), value }));
+  const schema = z.array(z.strictObject({ name: filterString, value })).max(MAX_FILTER_ALTERNATIVES);
   return {
     schema,
     compile: (entries: z.infer<typeof schema>) => {
@@ -148,22 +151,6 @@ function variablesFilter(scope: string): CustomFilter {
       return { sql: parts.length ? parts.join(' AND ') : '1', params };
     },
   };
-}
-
-/** Truncates search results' values as 8.8 does (by characters, so never inside a surrogate pair). */
-function truncateValue(item: Item, options: { get: boolean; truncateValues?: boolean }): Item {
-  if (options.get) return item; // GET /v2/variables/{key}: full value, no isTruncated
-  const value = item.value as string;
-  let isTruncated = false;
-  if (options.truncateValues !== false && value.length > VARIABLE_PREVIEW_LENGTH) {
-    const chars = Array.from(value);
-    if (chars.length > VARIABLE_PREVIEW_LENGTH) {
-      item.value = chars.slice(0, VARIABLE_PREVIEW_LENGTH).join('');
-      isTruncated = true;
-    }
-  }
-  item.isTruncated = isTruncated;
-  return item;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,7 +405,9 @@ const variable: Entity = {
   fields: {
     variableKey: key('t.key'),
     name: str('t.name'),
-    value: str('t.value'),
+    // Searches return the first VARIABLE_PREVIEW_LENGTH characters (as 8.8, by characters, so never
+    // inside a surrogate pair) and isTruncated; GET /v2/variables/{key} the whole value.
+    value: { sql: 't.value', type: 'string', preview: { length: VARIABLE_PREVIEW_LENGTH, flag: 'isTruncated' } },
     scopeKey: key('t.scope_key'),
     processInstanceKey: key('t.process_instance_key'),
     tenantId: str('t.tenant_id'),
@@ -434,7 +423,6 @@ const variable: Entity = {
     isTruncated: { mode: 'eq', type: 'bool', sql: `length(t.value) > ${VARIABLE_PREVIEW_LENGTH}` },
   },
   sort: VARIABLE_SORT,
-  present: truncateValue,
 };
 
 /**
@@ -633,19 +621,23 @@ export class Queries {
   private readonly jobs: EntityQuery;
   private readonly forms: EntityQuery;
 
-  constructor(private readonly db: Database) {
+  /** `options.maxResponseBytes`: the most one search response may hold (DEFAULT_MAX_RESPONSE_BYTES, 16 MB). */
+  constructor(
+    private readonly db: Database,
+    options: EntityQueryOptions = {},
+  ) {
     db.function('pingpin_java_hash', { deterministic: true }, (s: unknown) =>
       typeof s === 'string' ? javaStringHash(s) : null,
     );
-    this.processDefinitions = new EntityQuery(db, processDefinition);
-    this.processInstances = new EntityQuery(db, processInstance);
-    this.elementInstances = new EntityQuery(db, elementInstance);
-    this.userTasks = new EntityQuery(db, userTask);
-    this.variables = new EntityQuery(db, variable);
-    this.userTaskVariables = new EntityQuery(db, userTaskVariable);
-    this.incidents = new EntityQuery(db, incident);
-    this.jobs = new EntityQuery(db, job);
-    this.forms = new EntityQuery(db, form);
+    this.processDefinitions = new EntityQuery(db, processDefinition, options);
+    this.processInstances = new EntityQuery(db, processInstance, options);
+    this.elementInstances = new EntityQuery(db, elementInstance, options);
+    this.userTasks = new EntityQuery(db, userTask, options);
+    this.variables = new EntityQuery(db, variable, options);
+    this.userTaskVariables = new EntityQuery(db, userTaskVariable, options);
+    this.incidents = new EntityQuery(db, incident, options);
+    this.jobs = new EntityQuery(db, job, options);
+    this.forms = new EntityQuery(db, form, options);
   }
 
   /** POST /v2/process-definitions/search */

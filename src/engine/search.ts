@@ -12,7 +12,10 @@
  * - sort: [{ field, order: ASC|DESC }], ties broken by the entity key ascending; absent values sort
  *   last in both directions (ES's default `missing: _last`);
  * - page: offset (`from`/`limit`) or cursor (`after`/`before` + `limit`), never both; cursors are
- *   base64 JSON of the boundary item's sort values, so they stay valid while rows are added.
+ *   base64 JSON of the boundary item's sort values, so they stay valid while rows are added (when
+ *   a sort value is too long to copy, the cursor names the item instead);
+ * - every part of a request is bounded (string and list lengths, values in all, sort fields,
+ *   cursors), and so is the response: a page over `maxResponseBytes` is refused, not cut.
  */
 import { z } from 'zod';
 import type { Database, Statement } from 'better-sqlite3';
@@ -34,6 +37,13 @@ export interface FieldDef {
   type: FieldType;
   /** The allowed values of an enum field. */
   values?: readonly string[];
+  /**
+   * A value that may be large (a variable's): search results carry its first `length` characters
+   * unless the request asks for full values (`truncateValues: false`), and the response field
+   * `flag` says whether it was cut. Cut in SQL, so a large value never reaches JS in a search.
+   * GET by key returns it whole, without the flag.
+   */
+  preview?: { length: number; flag: string };
 }
 
 /** 'eq': 8.8 declares the property as a bare value; 'ops': bare value or operator object. */
@@ -132,6 +142,36 @@ export interface SearchOptions {
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
 
+// Bounds on a search request; out of range is INVALID_ARGUMENT naming the field and the limit.
+/** Longest string a filter compares with, `$like` patterns too (the variable preview length; SQLite refuses GLOB patterns over 50 000 bytes). */
+export const MAX_FILTER_STRING_LENGTH = 8191;
+/** Most values of one `$in` / `$notIn`. */
+export const MAX_FILTER_LIST_LENGTH = 1000;
+/** Most alternatives of `$or`, and entries of a list filter such as `variables` (each one nests the SQL deeper; SQLite stops at depth 1000). */
+export const MAX_FILTER_ALTERNATIVES = 100;
+/** Most values one filter binds in all (SQLite takes at most 32 766 per statement). */
+export const MAX_FILTER_VALUES = 10_000;
+/** Most sort criteria. */
+export const MAX_SORT_FIELDS = 20;
+/** Largest `page.from` (8.8: int32). */
+export const MAX_OFFSET = 2 ** 31 - 1;
+/** Longest `page.after` / `page.before`; the cursors this module issues stay far below. */
+export const MAX_CURSOR_LENGTH = 4096;
+/** A sort value longer than this is not copied into a cursor; the cursor names its row instead. */
+const MAX_CURSOR_VALUE_LENGTH = 512;
+/**
+ * Most bytes (counted as characters of the values) the items of one search response may hold.
+ * A page over it is refused (INVALID_ARGUMENT on page.limit), never cut silently: ask for fewer
+ * items, or read large values one at a time by key. Rows are read one by one and reading stops at
+ * the limit, so a search never holds more than this (plus one row) in memory.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/** Renderable dates: years 0000 to 9999 (RFC 3339); stored values outside are shown at the bound. */
+const MIN_DATE_MS = -62_167_219_200_000;
+const MAX_DATE_MS = 253_402_300_799_999;
+const isoOf = (ms: number): string => new Date(Math.min(Math.max(ms, MIN_DATE_MS), MAX_DATE_MS)).toISOString();
+
 const KEY_PATTERN = /^-?\d{1,19}$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -188,9 +228,15 @@ function valueSchema(type: FieldType, values?: readonly string[]): z.ZodType {
       // z.string() first, so that a non-string fails with invalid_type (see formatIssues)
       return z.string().pipe(z.enum(values as [string, ...string[]]));
     default:
-      return z.string();
+      return filterString;
   }
 }
+
+/** A string a filter compares with. */
+export const filterString = z.string().max(MAX_FILTER_STRING_LENGTH);
+
+/** A list of filter values (`$in`, `$notIn`, list-valued custom filters). */
+export const filterList = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_FILTER_LIST_LENGTH);
 
 /** The schema of a filter property: a bare value, or (mode 'ops') a bare value or an operator object. */
 export function filterSchema(
@@ -203,7 +249,7 @@ export function filterSchema(
     const shape: Record<string, z.ZodType> = {};
     for (const op of OPS[type]) {
       const operand =
-        op === '$exists' ? z.boolean() : op === '$in' || op === '$notIn' ? z.array(plain) : op === '$like' ? z.string() : plain;
+        op === '$exists' ? z.boolean() : op === '$in' || op === '$notIn' ? filterList(plain) : op === '$like' ? filterString : plain;
       shape[op] = operand.optional();
     }
     const what = type === 'enum' ? `one of ${def.values!.join(', ')}` : DESCRIPTION[type];
@@ -235,7 +281,9 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
     case 'too_small':
       return issue.origin === 'array' ? `must have at least ${issue.minimum} items` : `must be at least ${issue.minimum}`;
     case 'too_big':
-      return issue.origin === 'array' ? `must have at most ${issue.maximum} items` : `must be at most ${issue.maximum}`;
+      if (issue.origin === 'array') return `must have at most ${issue.maximum} items`;
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters long`;
+      return `must be at most ${issue.maximum}`;
     default:
       return undefined;
   }
@@ -390,6 +438,8 @@ function listConditions(expr: string, value: unknown): Sql {
 interface SortTerm {
   expr: string;
   desc: boolean;
+  /** A string (or JSON text) value, which may be too long to copy into a cursor. */
+  text?: boolean;
 }
 
 /** ORDER BY with absent values last in the natural order (so first when `reverse`). */
@@ -402,50 +452,86 @@ function orderBy(terms: readonly SortTerm[], reverse: boolean): string {
     .join(', ');
 }
 
+/** A boundary value of a cursor: a literal, or (a cursor that names its row) a subquery giving it. */
+type SeekValue = null | string | number | Sql;
+
+const isSql = (v: SeekValue | undefined): v is Sql => typeof v === 'object' && v !== null;
+
 /**
  * Keyset condition: rows strictly after (or before) the row whose sort values are `values`, in the
  * natural order (absent values last). Equality on earlier terms uses IS, which also matches NULL.
+ * A subquery value may be NULL: the condition then tests that in SQL.
  */
-function seek(terms: readonly SortTerm[], values: readonly unknown[], after: boolean): Sql {
+function seek(terms: readonly SortTerm[], values: readonly SeekValue[], after: boolean): Sql {
   const alternatives: string[] = [];
   const params: unknown[] = [];
   terms.forEach((term, i) => {
-    const v = values[i];
+    const v = values[i]!;
+    const condParams: unknown[] = [];
     let cond: string;
-    if (after) {
+    const op = after === term.desc ? '<' : '>';
+    if (isSql(v)) {
+      const q = `(${v.sql})`;
+      cond = after
+        ? `${q} IS NOT NULL AND (${term.expr} ${op} ${q} OR ${term.expr} IS NULL)`
+        : `CASE WHEN ${q} IS NULL THEN ${term.expr} IS NOT NULL ELSE ${term.expr} ${op} ${q} END`;
+      condParams.push(...v.params, ...v.params);
+    } else if (after) {
       if (v === null) return; // nothing sorts after an absent value
-      cond = `${term.expr} ${term.desc ? '<' : '>'} ? OR ${term.expr} IS NULL`;
+      cond = `${term.expr} ${op} ? OR ${term.expr} IS NULL`;
+      condParams.push(v);
     } else {
-      cond = v === null ? `${term.expr} IS NOT NULL` : `${term.expr} ${term.desc ? '>' : '<'} ?`;
+      cond = v === null ? `${term.expr} IS NOT NULL` : `${term.expr} ${op} ?`;
+      if (v !== null) condParams.push(v);
     }
-    const prefix = terms.slice(0, i).map((t) => `${t.expr} IS ?`);
+    const prefix = terms.slice(0, i).map((t, j) => {
+      const pv = values[j]!;
+      if (isSql(pv)) {
+        params.push(...pv.params);
+        return `${t.expr} IS (${pv.sql})`;
+      }
+      params.push(pv);
+      return `${t.expr} IS ?`;
+    });
     alternatives.push(and([...prefix, cond]));
-    params.push(...values.slice(0, i));
-    if (v !== null) params.push(v);
+    params.push(...condParams);
   });
   return { sql: alternatives.length ? alternatives.map((a) => `(${a})`).join(' OR ') : '0', params };
 }
 
 const CURSOR_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function encodeCursor(values: readonly unknown[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64');
+/**
+ * A cursor: base64 JSON of the boundary item's sort values, or, when one of them is too long to
+ * copy (a large variable value), `{ "row": key }` naming the item, whose sort values are then read
+ * in SQL (the cursor is valid as long as the item exists).
+ */
+type Cursor = { values: (null | string | number)[] } | { row: string | number };
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify('row' in cursor ? { row: cursor.row } : cursor.values)).toString('base64');
 }
 
-function decodeCursor(field: string, cursor: string, length: number): unknown[] {
-  let values: unknown;
+function decodeCursor(field: string, cursor: string, length: number): Cursor {
+  let decoded: unknown;
   try {
     if (!CURSOR_PATTERN.test(cursor)) throw new Error('not base64');
-    values = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
+    decoded = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
   } catch {
-    values = undefined;
+    decoded = undefined;
   }
-  const ok =
-    Array.isArray(values) &&
-    values.length === length &&
-    values.every((v) => v === null || typeof v === 'string' || typeof v === 'number');
-  if (!ok) throw new EngineError('INVALID_ARGUMENT', `${field}: is not a cursor of this search (with this sort)`);
-  return values as unknown[];
+  if (
+    Array.isArray(decoded) &&
+    decoded.length === length &&
+    decoded.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
+  ) {
+    return { values: decoded as (null | string | number)[] };
+  }
+  const row = (decoded as { row?: unknown } | undefined)?.row;
+  if (typeof decoded === 'object' && decoded !== null && Object.keys(decoded).length === 1 && (typeof row === 'string' || typeof row === 'number')) {
+    return { row };
+  }
+  throw new EngineError('INVALID_ARGUMENT', `${field}: is not a cursor of this search (with this sort)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,21 +543,39 @@ interface RequestBody {
   page?: { from?: number; limit?: number; after?: string; before?: string };
 }
 
+export interface EntityQueryOptions {
+  /** See DEFAULT_MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
+}
+
 export class EntityQuery {
   private readonly schema: z.ZodType<RequestBody>;
+  /** Every field whole (GET, and searches with truncateValues=false). */
   private readonly select: string;
+  /** Preview fields cut in SQL, with their flags. */
+  private readonly selectPreview: string;
   private readonly sortFields: Map<string, string>;
+  private readonly maxResponseBytes: number;
   /** Values are always bound, so the SQL depends only on the request's shape: few distinct texts. */
   private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly db: Database,
     readonly entity: Entity,
+    options: EntityQueryOptions = {},
   ) {
     this.select = Object.entries(entity.fields)
       .map(([name, f]) => `${f.sql} AS "${name}"`)
       .join(', ');
+    this.selectPreview = Object.entries(entity.fields)
+      .map(([name, f]) =>
+        f.preview
+          ? `substr(${f.sql}, 1, ${f.preview.length}) AS "${name}", length(${f.sql}) > ${f.preview.length} AS "__cut_${name}"`
+          : `${f.sql} AS "${name}"`,
+      )
+      .join(', ');
     this.sortFields = new Map((entity.sort ?? []).map((s) => (typeof s === 'string' ? [s, s] : [s[0], s[1]])));
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.schema = this.requestSchema();
   }
 
@@ -489,7 +593,7 @@ export class EntityQuery {
       filterShape[name] = ('compile' in def ? def.schema : filterSchema(this.scalar(name, def))).optional();
     }
     const fields = z.strictObject(filterShape);
-    const filter = this.entity.or ? fields.extend({ $or: z.array(fields).optional() }) : fields;
+    const filter = this.entity.or ? fields.extend({ $or: z.array(fields).max(MAX_FILTER_ALTERNATIVES).optional() }) : fields;
     const sortNames = [...this.sortFields.keys()];
     const sortField = z
       .string()
@@ -510,13 +614,14 @@ export class EntityQuery {
               order: z.enum(['ASC', 'DESC', 'asc', 'desc']).optional(),
             }),
           )
+          .max(MAX_SORT_FIELDS)
           .optional(),
         page: z
           .strictObject({
-            from: z.int().min(0).optional(),
+            from: z.int().min(0).max(MAX_OFFSET).optional(),
             limit: z.int().min(1).max(MAX_LIMIT).optional(),
-            after: z.string().optional(),
-            before: z.string().optional(),
+            after: z.string().max(MAX_CURSOR_LENGTH).optional(),
+            before: z.string().max(MAX_CURSOR_LENGTH).optional(),
           })
           .optional(),
       })
@@ -588,17 +693,19 @@ export class EntityQuery {
     const item: Item = {};
     for (const [name, field] of Object.entries(this.entity.fields)) {
       const v = row[name];
+      // search results say whether a large value was cut (false when full values were asked for)
+      if (field.preview && !options.get) item[field.preview.flag] = row[`__cut_${name}`] === 1;
       if (v === null || v === undefined) continue; // 8.8's optional fields: absent rather than null
       switch (field.type) {
         case 'key':
           item[name] = String(v);
           break;
         case 'date':
-          item[name] = new Date(v as number).toISOString();
+          item[name] = isoOf(v as number);
           break;
         case 'isoDate': {
           const ms = Date.parse(v as string);
-          item[name] = Number.isNaN(ms) ? v : new Date(ms).toISOString();
+          item[name] = Number.isNaN(ms) ? v : isoOf(ms);
           break;
         }
         case 'bool':
@@ -635,6 +742,9 @@ export class EntityQuery {
     const request = parseRequest(this.schema, body ?? {});
     const source = this.source(options);
     const filter = this.compileFilter(request.filter ?? {});
+    if (filter.params.length > MAX_FILTER_VALUES) {
+      throw new EngineError('INVALID_ARGUMENT', `filter: binds ${filter.params.length} values in all, over the limit of ${MAX_FILTER_VALUES}; split the search`);
+    }
     const scope = options.where ?? { sql: '1', params: [] };
     const where = and([this.entity.where ?? '1', scope.sql, filter.sql]);
     const whereParams = [...source.params, ...scope.params, ...filter.params];
@@ -642,32 +752,50 @@ export class EntityQuery {
     const keyField = this.entity.fields[this.entity.key]!;
     const terms: SortTerm[] = (request.sort ?? []).map(({ field, order }) => {
       const f = this.entity.fields[this.sortFields.get(field)!]!;
-      return { expr: comparable(f.sql, f.type), desc: order?.toUpperCase() === 'DESC' };
+      return { expr: comparable(f.sql, f.type), desc: order?.toUpperCase() === 'DESC', text: f.type === 'string' || f.type === 'json' };
     });
-    terms.push({ expr: keyField.sql, desc: false });
+    terms.push({ expr: keyField.sql, desc: false, text: keyField.type === 'string' });
 
     const page = request.page ?? {};
     const limit = page.limit ?? DEFAULT_LIMIT;
     const cursor = page.after ?? page.before;
     const backward = page.before !== undefined;
-    const seekSql = cursor
-      ? seek(terms, decodeCursor(backward ? 'page.before' : 'page.after', cursor, terms.length), !backward)
-      : { sql: '1', params: [] };
+    const seekSql = cursor ? seek(terms, this.seekValues(backward ? 'page.before' : 'page.after', cursor, terms, source), !backward) : { sql: '1', params: [] };
 
-    const sortColumns = terms.map((t, i) => `${t.expr} AS "__s${i}"`).join(', ');
-    const rows = this
-      .prepare(
-        `SELECT ${this.select}, ${sortColumns} FROM ${source.sql} WHERE ${and([where, seekSql.sql])}
-         ORDER BY ${orderBy(terms, backward)} LIMIT ? OFFSET ?`,
+    // Sort values go into cursors; a long one (a large variable value) is not read, the cursor names its row.
+    const sortColumns = terms
+      .map((t, i) =>
+        t.text
+          ? `CASE WHEN length(${t.expr}) > ${MAX_CURSOR_VALUE_LENGTH} THEN NULL ELSE ${t.expr} END AS "__s${i}", length(${t.expr}) > ${MAX_CURSOR_VALUE_LENGTH} AS "__long${i}"`
+          : `${t.expr} AS "__s${i}"`,
       )
-      .all(...whereParams, ...seekSql.params, limit, page.from ?? 0) as Record<string, unknown>[];
+      .join(', ');
+    const full = options.truncateValues === false;
+    const statement = this.prepare(
+      `SELECT ${full ? this.select : this.selectPreview}, ${sortColumns} FROM ${source.sql} WHERE ${and([where, seekSql.sql])}
+       ORDER BY ${orderBy(terms, backward)} LIMIT ? OFFSET ?`,
+    );
+    // Row by row, so that a page too large for one response is refused before it is all in memory.
+    const rows: Record<string, unknown>[] = [];
+    let bytes = 0;
+    for (const row of statement.iterate(...whereParams, ...seekSql.params, limit, page.from ?? 0) as IterableIterator<Record<string, unknown>>) {
+      bytes += rowSize(row);
+      if (bytes > this.maxResponseBytes) throw this.tooLarge(rows.length, limit, full);
+      rows.push(row);
+    }
     if (backward) rows.reverse();
 
     const { n } = this
       .prepare(`SELECT COUNT(*) AS n FROM ${source.sql} WHERE ${where}`)
       .get(...whereParams) as { n: number };
 
-    const cursorOf = (row: Record<string, unknown>) => encodeCursor(terms.map((_, i) => row[`__s${i}`]));
+    const keyIndex = terms.length - 1;
+    const cursorOf = (row: Record<string, unknown>): string => {
+      const byRow = encodeCursor({ row: row[`__s${keyIndex}`] as string | number });
+      if (terms.some((_, i) => row[`__long${i}`] === 1)) return byRow;
+      const byValues = encodeCursor({ values: terms.map((_, i) => row[`__s${i}`] as null | string | number) });
+      return byValues.length <= MAX_CURSOR_LENGTH ? byValues : byRow;
+    };
     const result: SearchResult = {
       items: rows.map((row) => this.toItem(row, { get: false, truncateValues: options.truncateValues })),
       page: { totalItems: n, hasMoreTotalItems: false },
@@ -678,4 +806,34 @@ export class EntityQuery {
     }
     return result;
   }
+
+  /** The boundary of a cursor: its values, or subqueries reading them from the row it names. */
+  private seekValues(field: string, cursor: string, terms: readonly SortTerm[], source: Sql): SeekValue[] {
+    const decoded = decodeCursor(field, cursor, terms.length);
+    if ('values' in decoded) return decoded.values;
+    const keyField = this.entity.fields[this.entity.key]!;
+    const key = keyField.type === 'key' ? (typeof decoded.row === 'number' ? decoded.row : Number.NaN) : decoded.row;
+    const exists =
+      (typeof key === 'number' ? Number.isSafeInteger(key) : typeof key === 'string') &&
+      this.prepare(`SELECT 1 FROM ${source.sql} WHERE ${keyField.sql} = ?`).get(...source.params, key) !== undefined;
+    if (!exists) throw new EngineError('INVALID_ARGUMENT', `${field}: the item this cursor starts from no longer exists; search again from the first page`);
+    return terms.map((t) => ({ sql: `SELECT ${t.expr} FROM ${source.sql} WHERE ${keyField.sql} = ?`, params: [...source.params, key] }));
+  }
+
+  private tooLarge(itemsRead: number, limit: number, full: boolean): EngineError {
+    const hasPreview = Object.values(this.entity.fields).some((f) => f.preview);
+    return new EngineError(
+      'INVALID_ARGUMENT',
+      `page.limit: the items of this page come to more than ${this.maxResponseBytes} bytes, the limit of one search response ` +
+        `(reached after ${itemsRead} of at most ${limit} items); ask for fewer items per page` +
+        (hasPreview && full ? ', or search with truncateValues=true and read each large value in full by its key (GET)' : ''),
+    );
+  }
+}
+
+/** What a row adds to a response, roughly: the characters of its strings, 8 for anything else. */
+function rowSize(row: Record<string, unknown>): number {
+  let size = 0;
+  for (const v of Object.values(row)) size += typeof v === 'string' ? v.length + 8 : 8;
+  return size;
 }

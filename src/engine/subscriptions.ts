@@ -5,7 +5,7 @@
  */
 import type { Clock } from './clock.js';
 import { EngineError } from './errors.js';
-import { evaluate, FeelEvaluationError, typeName, type CompiledExpression, type Json } from './feel.js';
+import { evaluate, failureMessage, FeelEvaluationError, typeName, type CompiledExpression, type Json } from './feel.js';
 import type { FlowNode, ProcessModel } from './model.js';
 import { firstOccurrence, nextOccurrence, resolveTimer, type CompiledTimer, type ResolvedTimer } from './timer.js';
 import type { Store } from './store.js';
@@ -63,7 +63,7 @@ export class Subscriptions {
         .run(key, kind, role, owner.key, owner.process_instance_key, owner.process_definition_key, owner.process_definition_id, catchNode.id, interrupting ? 1 : 0, name, correlationKey, dueAt, repetitions, timer, owner.tenant_id, this.clock.now());
     switch (event.kind) {
       case 'timer': {
-        const scheduled = this.scheduleTimer(event.timer!, () => this.ctx.variables.env(owner.key).variables);
+        const scheduled = this.scheduleTimer(catchNode.id, event.timer!, () => this.ctx.variables.env(owner.key).variables);
         if (!scheduled) return;
         insert('timer', null, null, scheduled.dueAt, scheduled.repetitions, scheduled.timer);
         return;
@@ -155,14 +155,14 @@ export class Subscriptions {
   }
 
   /** Resolves a timer definition now (FEEL in the given variables) into its first due time. */
-  private scheduleTimer(timer: CompiledTimer, variables: () => Record<string, Json>): { dueAt: number; repetitions: number; timer: string } | undefined {
+  private scheduleTimer(elementId: string, timer: CompiledTimer, variables: () => Record<string, Json>): { dueAt: number; repetitions: number; timer: string } | undefined {
     try {
-      const resolved = resolveTimer(timer, { variables: timer.expression && !timer.expression.isStatic ? variables() : {}, now: () => this.clock.now() });
+      const resolved = resolveTimer(timer, this.ctx.variables.envWith(timer.expression && !timer.expression.isStatic ? variables() : {}));
       const first = firstOccurrence(resolved, this.clock.now());
       if (!first) return undefined;
       return { dueAt: first.dueAt, repetitions: first.repetitionsLeft, timer: JSON.stringify(resolved) };
     } catch (err) {
-      if (err instanceof FeelEvaluationError) throw new IncidentRaised('EXTRACT_VALUE_ERROR', err.message);
+      if (err instanceof FeelEvaluationError) throw new IncidentRaised('EXTRACT_VALUE_ERROR', failureMessage(err, elementId));
       throw err;
     }
   }
@@ -192,7 +192,7 @@ export class Subscriptions {
       if (event.kind === 'timer') {
         let scheduled;
         try {
-          scheduled = this.scheduleTimer(event.timer!, () => ({}));
+          scheduled = this.scheduleTimer(id, event.timer!, () => ({}));
         } catch (err) {
           if (err instanceof IncidentRaised) throw new EngineError('INVALID_ARGUMENT', `timer start event '${id}' of '${model.processId}': ${err.message}`, 'CREATE');
           throw err;
@@ -202,7 +202,7 @@ export class Subscriptions {
       } else if (event.kind === 'message') {
         name = event.messageName!.text;
       } else if (event.kind === 'signal') {
-        name = evaluate(event.signalName!, { variables: {}, now: () => this.clock.now() }, 'STRING') as string;
+        name = evaluate(event.signalName!, this.ctx.variables.envWith({}), 'STRING') as string;
       } else {
         continue;
       }

@@ -5,7 +5,7 @@
  */
 import type { Clock } from './clock.js';
 import { EngineError } from './errors.js';
-import { evaluate, evaluateJson, FeelEvaluationError, type CompiledExpression, type ExpectedType, type Json } from './feel.js';
+import { evaluate, evaluateJson, failureMessage, FeelEvaluationError, type CompiledExpression, type EvalEnv, type ExpectedType, type Json } from './feel.js';
 import type { FlowNode, Mapping } from './model.js';
 import type { Store } from './store.js';
 import type { Variables } from './types.js';
@@ -21,17 +21,22 @@ export class VariableScopes {
     this.clock = ctx.clock;
   }
 
-  env(scopeKey: number): { variables: Record<string, Json>; now: () => number } {
-    return { variables: this.visibleVariables(scopeKey), now: () => this.clock.now() };
+  env(scopeKey: number): EvalEnv & { variables: Record<string, Json> } {
+    return this.envWith(this.visibleVariables(scopeKey));
+  }
+
+  /** An evaluation environment over the given variables, with the engine clock and FEEL budget. */
+  envWith<V>(variables: Record<string, V>): EvalEnv & { variables: Record<string, V> } {
+    return { variables, now: () => this.clock.now(), budget: this.ctx.feelBudget };
   }
 
   evalExpr(row: ElementRow, expr: CompiledExpression, expected: ExpectedType, errorType: string): unknown {
     try {
       // Static values need no variables; reading the scope chain is the costly part.
-      const env = expr.isStatic ? { variables: {}, now: () => this.clock.now() } : this.env(row.key);
+      const env = expr.isStatic ? this.envWith({}) : this.env(row.key);
       return evaluate(expr, env, expected);
     } catch (err) {
-      if (err instanceof FeelEvaluationError) throw new IncidentRaised(errorType, err.message);
+      if (err instanceof FeelEvaluationError) throw new IncidentRaised(errorType, failureMessage(err, row.element_id));
       throw err;
     }
   }
@@ -101,7 +106,7 @@ export class VariableScopes {
    * later mapping sees the earlier targets). Input mappings build nested targets afresh; output
    * mappings merge a nested target into the existing context value (`mergeNested`).
    */
-  private evaluateMappings(mappings: Mapping[], base: Record<string, Json>, mergeNested: boolean): Variables {
+  private evaluateMappings(row: ElementRow, mappings: Mapping[], base: Record<string, Json>, mergeNested: boolean): Variables {
     const document: Variables = {};
     for (const m of mappings) {
       const root = m.target[0]!;
@@ -111,10 +116,10 @@ export class VariableScopes {
       }
       let value: Json;
       try {
-        value = evaluateJson(m.source, { variables: { ...base, ...document }, now: () => this.clock.now() });
+        value = evaluateJson(m.source, this.envWith({ ...base, ...document }));
       } catch (err) {
         if (err instanceof FeelEvaluationError) {
-          throw new IncidentRaised('IO_MAPPING_ERROR', `Failed to evaluate the mapping to '${m.target.join('.')}': ${err.message}`);
+          throw new IncidentRaised('IO_MAPPING_ERROR', `Failed to evaluate the mapping to '${m.target.join('.')}': ${failureMessage(err, row.element_id)}`);
         }
         throw err;
       }
@@ -127,7 +132,7 @@ export class VariableScopes {
     if (node.inputs.length === 0) return;
     // Evaluated in the element's own scope, as Zeebe does: an inner multi-instance instance already
     // holds its inputElement and loopCounter there; for any other element the scope is still empty.
-    const document = this.evaluateMappings(node.inputs, this.visibleVariables(row.key), false);
+    const document = this.evaluateMappings(row, node.inputs, this.visibleVariables(row.key), false);
     for (const [name, value] of Object.entries(document)) {
       this.setLocalVariable(row.key, row.process_instance_key, row.process_definition_id, row.tenant_id, name, value);
     }
@@ -153,7 +158,7 @@ export class VariableScopes {
       delete runtime.completionVariables;
       this.ctx.elements.setRuntime(row.key, runtime);
     }
-    const document = this.evaluateMappings(node.outputs, this.visibleVariables(row.key), true);
+    const document = this.evaluateMappings(row, node.outputs, this.visibleVariables(row.key), true);
     if (this.ctx.multiInstance.isInnerInstance(row)) {
       for (const [name, value] of Object.entries(document)) {
         this.setLocalVariable(row.key, row.process_instance_key, row.process_definition_id, row.tenant_id, name, value);

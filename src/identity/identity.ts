@@ -9,7 +9,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { EngineError } from '../engine/errors.js';
-import { EntityQuery, type CustomFilter, type Entity, type SearchResult } from '../engine/search.js';
+import { EntityQuery, filterList, filterString, type CustomFilter, type Entity, type SearchResult } from '../engine/search.js';
 import type { Principal } from './access.js';
 import { hashPassword, passwordPolicyViolation, verifyPassword, type HashCost } from './passwords.js';
 import {
@@ -160,7 +160,7 @@ const memberEntity: Entity = {
 };
 /** 8.8 spells the resource id filter `resourceIds` (OpenAPI) and `resourceId` (web apps' schemas), both a list. */
 const resourceIdsFilter: CustomFilter = {
-  schema: z.array(z.string()),
+  schema: filterList(filterString),
   compile: (ids: string[]) => ({ sql: ids.length ? `t.resource_id IN (${ids.map(() => '?').join(', ')})` : '0', params: ids }),
 };
 const authorizationEntity: Entity = {

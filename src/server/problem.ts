@@ -48,6 +48,12 @@ interface BodyParserError extends Error {
 const isBodyParserError = (err: unknown): err is BodyParserError =>
   err instanceof Error && typeof (err as Partial<BodyParserError>).type === 'string' && typeof (err as Partial<BodyParserError>).status === 'number';
 
+/** Errors of node:zlib: a body whose Content-Encoding claims gzip, deflate or br but is not. */
+const isDecompressionError = (err: unknown): boolean => {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code.startsWith('ERR__ERROR_FORMAT'));
+};
+
 /** Maps anything thrown to a problem; `undefined` means "unexpected" (→ 500, logged). */
 export function toProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof HttpProblem) return err;
@@ -70,6 +76,19 @@ export function toProblem(err: unknown): HttpProblem | undefined {
       default:
         if (err.status >= 400 && err.status < 500) return new HttpProblem(err.status, 'Bad Request', err.message);
     }
+  }
+  // body-parser passes decompression errors on as they are (a status of 400 set, no type).
+  if (err instanceof Error && isDecompressionError(err)) {
+    return new HttpProblem(400, 'Bad Request', `Request body does not decompress as its Content-Encoding says: ${err.message}`);
+  }
+  // The router's decodeURIComponent of a path parameter (e.g. %FF, not UTF-8).
+  if (err instanceof URIError) {
+    return new HttpProblem(400, 'Bad Request', `The request path is not valid percent-encoded UTF-8: ${err.message}`);
+  }
+  // Any other client error that says so (http-errors: a 4xx status, exposable).
+  const status = (err as { status?: unknown } | null)?.status;
+  if (err instanceof Error && typeof status === 'number' && status >= 400 && status < 500 && (err as { expose?: unknown }).expose === true) {
+    return new HttpProblem(status, 'Bad Request', err.message);
   }
   return undefined;
 }

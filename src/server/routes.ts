@@ -78,6 +78,8 @@ export interface Route {
   path: string;
   /** Schema of a JSON body; `'json'` = JSON passed through unchecked (searches); absent = no body. */
   body?: z.ZodType | 'json';
+  /** The answer may be large (a search page, a full variable value, a process's XML): it takes a turn at the ResponseGate. */
+  large?: boolean;
   access: Access<never>;
   /** Requests that change something are audited; searches and gets have none. */
   audit?: AuditRule;
@@ -86,6 +88,7 @@ export interface Route {
 
 interface RouteSpec<B> {
   body?: z.ZodType | 'json';
+  large?: boolean;
   access: Access<B>;
   audit?: AuditRule;
 }
@@ -93,7 +96,7 @@ interface RouteSpec<B> {
 export function route<S extends z.ZodType>(method: Method, path: string, spec: RouteSpec<z.output<S>> & { body: S }, handle: (ctx: Ctx<z.output<S>>) => unknown): Route;
 export function route(method: Method, path: string, spec: RouteSpec<unknown> & { body?: 'json' }, handle: (ctx: Ctx<unknown>) => unknown): Route;
 export function route(method: Method, path: string, spec: RouteSpec<never>, handle: (ctx: Ctx<never>) => unknown): Route {
-  return { method, path, body: spec.body, access: spec.access as Access<never>, audit: spec.audit, handle };
+  return { method, path, body: spec.body, large: spec.large, access: spec.access as Access<never>, audit: spec.audit, handle };
 }
 
 export const authenticated = { kind: 'authenticated' } as const;
@@ -120,10 +123,118 @@ export function scopeIds(principal: Principal, resourceType: ResourceType, permi
   return ids === '*' ? undefined : [...ids];
 }
 
+/** A turn at the ResponseGate: `hold` counts the answer until it is delivered, `leave` ends the turn. */
+export interface GateTurn {
+  hold(res: Response, bytes: number): void;
+  leave(): void;
+}
+
+/**
+ * Bounds the memory large answers take. An answer handed to a client stays in memory until the
+ * client has read it, so slow or stalled readers of big search pages could pile them up without
+ * end. The gate counts the bytes of large answers not yet delivered; past `maxBytes`, further
+ * large answers wait their turn (first come, first served; one is produced at a time), and after
+ * `maxWaitMs` (or with `maxQueue` already waiting) they are a 503 to retry. An answer its client
+ * has not taken within `maxDeliveryMs` is dropped (the connection closed), so that a stalled
+ * reader cannot hold the gate shut. Small answers and commands never wait.
+ */
+export class ResponseGate {
+  private inFlight = 0;
+  private busy = false;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(
+    readonly maxBytes: number,
+    readonly maxWaitMs = 30_000,
+    readonly maxQueue = 1000,
+    readonly maxDeliveryMs = 60_000,
+  ) {}
+
+  /** Bytes handed out and not yet delivered. */
+  get undelivered(): number {
+    return this.inFlight;
+  }
+
+  /** Waits for a turn; undefined when the client went away meanwhile. */
+  async enter(signal: AbortSignal): Promise<GateTurn | undefined> {
+    if (this.busy || this.inFlight > this.maxBytes || this.queue.length > 0) {
+      if (this.queue.length >= this.maxQueue) throw this.unavailable();
+      const granted = await new Promise<boolean>((resolve, reject) => {
+        const resume = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          resolve(true);
+        };
+        const remove = (): void => {
+          const i = this.queue.indexOf(resume);
+          if (i >= 0) this.queue.splice(i, 1);
+        };
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          remove();
+          resolve(false);
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          remove();
+          reject(this.unavailable());
+        }, this.maxWaitMs);
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.queue.push(resume);
+      });
+      if (!granted) return undefined;
+    } else {
+      this.busy = true;
+    }
+    let left = false;
+    return {
+      hold: (res, bytes) => {
+        this.inFlight += bytes;
+        const stalled = setTimeout(() => res.destroy(), this.maxDeliveryMs);
+        stalled.unref();
+        res.once('close', () => {
+          clearTimeout(stalled);
+          this.inFlight -= bytes;
+          this.pump();
+        });
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        this.busy = false;
+        this.pump();
+      },
+    };
+  }
+
+  private pump(): void {
+    if (this.busy || this.inFlight > this.maxBytes) return;
+    const next = this.queue.shift();
+    if (next) {
+      this.busy = true;
+      next();
+    }
+  }
+
+  private unavailable(): HttpProblem {
+    return new HttpProblem(
+      503,
+      'UNAVAILABLE',
+      `Large answers of ${this.inFlight} bytes are still being delivered to other clients, over the limit of ${this.maxBytes} bytes; try again shortly`,
+      { 'Retry-After': '1' },
+    );
+  }
+}
+
+export interface MountOptions {
+  /** Large answers (routes with `large`) take turns here. */
+  gate?: ResponseGate;
+}
+
 const hasBody = (req: Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
-function wrap(r: Route) {
+function wrap(r: Route, options: MountOptions) {
   return async (req: Request, res: Response): Promise<void> => {
     const locals = localsOf(res);
     const principal = locals.principal;
@@ -165,25 +276,36 @@ function wrap(r: Route) {
       if (!canAny(principal, access.resourceType, access.permission)) throw forbidden(access.permission, access.resourceType);
     }
 
-    let result: unknown;
+    const turn = r.large && options.gate ? await options.gate.enter(controller.signal) : undefined;
+    if (r.large && options.gate && !turn) return; // the client went away while waiting
     try {
-      result = await r.handle(ctx);
-    } catch (err) {
-      if (!controller.signal.aborted) throw err;
+      let result: unknown;
+      try {
+        result = await r.handle(ctx);
+      } catch (err) {
+        if (!controller.signal.aborted) throw err;
+      }
+      if (res.headersSent || controller.signal.aborted) return; // nobody left to answer
+      if (result === undefined) res.status(204).end();
+      else if (result instanceof Reply) {
+        res.status(result.status);
+        if (result.contentType) res.type(result.contentType);
+        turn?.hold(res, result.body?.length ?? 0);
+        res.send(result.body);
+      } else {
+        const text = JSON.stringify(result);
+        turn?.hold(res, text.length);
+        res.status(200).type('application/json').send(text);
+      }
+    } finally {
+      turn?.leave();
     }
-    if (res.headersSent || controller.signal.aborted) return; // nobody left to answer
-    if (result === undefined) res.status(204).end();
-    else if (result instanceof Reply) {
-      res.status(result.status);
-      if (result.contentType) res.type(result.contentType);
-      res.send(result.body);
-    } else res.status(200).json(result);
   };
 }
 
 /** Mounts a table on a router, with 405 (and the methods that exist) for a known path and another method. */
-export function mountRoutes(router: Router, routes: readonly Route[]): void {
-  for (const r of routes) router[r.method](r.path, wrap(r));
+export function mountRoutes(router: Router, routes: readonly Route[], options: MountOptions = {}): void {
+  for (const r of routes) router[r.method](r.path, wrap(r, options));
   const methodsByPath = new Map<string, string[]>();
   for (const r of routes) methodsByPath.set(r.path, [...(methodsByPath.get(r.path) ?? []), r.method.toUpperCase()]);
   for (const [path, methods] of methodsByPath) {

@@ -7,6 +7,7 @@
  * accepted syntactically but rejected when non-empty, so nobody is silently misled.
  */
 import { z } from 'zod';
+import { MAX_CLOCK_MS } from '../engine/clock.js';
 import type { Variables } from '../engine/types.js';
 import { invalidArgument } from './problem.js';
 
@@ -47,15 +48,50 @@ export function assertDefaultTenant(command: string, tenantIds: ReadonlyArray<st
 
 const tenantId = z.string().min(1).max(256);
 
-/** JSON object of variables (JSON.parse only ever yields JSON values, so no deep check needed). */
-const variables = z.record(z.string(), z.unknown()).transform((v) => v as Variables);
+// ---------------------------------------------------------------------------------------------
+// Bounds on what a client sends. Out of range is a 400 naming the field and the limit, checked
+// before anything is stored. Where 8.8 has a bound (int32 fields, positive timeouts) it is kept;
+// where it has none (int64 durations, free text), the bound is ours and generous.
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+/** 8.8's int32 fields (retries, versions, maxJobsToActivate), bounded as Zeebe's record does. */
+const int32 = z.int().min(INT32_MIN).max(INT32_MAX);
+
+/**
+ * Job timeouts (activation and update) and retry back-offs: at most 24 h. Zeebe takes any int64,
+ * and a timeout of 2^53−1 locks a job for good; a worker that needs longer extends the timeout
+ * (PATCH /v2/jobs/{jobKey}) before it runs out.
+ */
+export const MAX_JOB_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/** Long polling (job activation) and awaitCompletion: at most 1 h per request (8.8 defaults: 10 s and 15 s). */
+export const MAX_REQUEST_TIMEOUT_MS = 60 * 60 * 1000;
+
+/** A buffered message lives at most 30 days (8.8's default time to live is 1 h). */
+export const MAX_MESSAGE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Names, ids, job types, workers, correlation keys, assignees… */
+export const MAX_NAME_LENGTH = 8191;
+/** Error messages of failed jobs and thrown errors (a stack trace fits). */
+export const MAX_MESSAGE_LENGTH = 65_536;
+/** Lists of names (fetchVariables, candidate users and groups, tenant ids). */
+export const MAX_LIST_LENGTH = 1000;
+
+const name = z.string().max(MAX_NAME_LENGTH);
+const names = z.array(name).max(MAX_LIST_LENGTH);
+const errorMessage = z.string().max(MAX_MESSAGE_LENGTH);
+
+const ms = (max: number, what: string) =>
+  z.int().max(max, { error: (iss) => `must be at most ${max} ms (${what}), got ${String(iss.input)}` });
+
+/** JSON object of variables; their nesting depth and size are checked before the body gets here (see limits.ts). */
+const variables = z.record(name, z.unknown()).transform((v) => v as Variables);
 
 /** int64 ≥ 1; accepted as a number or a decimal string, then ignored (nothing to correlate with). */
 const operationReference = z.union([z.int().min(1), z.string().regex(/^[1-9]\d{0,18}$/)], {
   error: 'expected a positive int64 integer',
 });
-
-const positiveInt = z.int().min(1);
 
 const tag = z
   .string()
@@ -75,23 +111,23 @@ const dateTime = z.iso.datetime({ offset: true, error: 'expected an RFC 3339 dat
 
 export const createProcessInstanceBody = z
   .strictObject({
-    processDefinitionId: z.string().min(1).optional(),
-    processDefinitionVersion: z.int().min(-1).optional(),
+    processDefinitionId: name.min(1).optional(),
+    processDefinitionVersion: int32.min(-1).optional(),
     processDefinitionKey: key.optional(),
     variables: variables.optional(),
     tenantId: tenantId.optional(),
     operationReference: operationReference.optional(),
     startInstructions: unsupportedWhenNonEmpty(
-      z.strictObject({ elementId: z.string() }),
+      z.strictObject({ elementId: name }),
       'start instructions are not supported by this engine; instances start at the none start event',
     ),
     runtimeInstructions: unsupportedWhenNonEmpty(
-      z.strictObject({ type: z.literal('TERMINATE_PROCESS_INSTANCE'), afterElementId: z.string() }),
+      z.strictObject({ type: z.literal('TERMINATE_PROCESS_INSTANCE'), afterElementId: name }),
       'runtime instructions are not supported by this engine',
     ),
     awaitCompletion: z.boolean().optional(),
-    fetchVariables: z.array(z.string()).optional(),
-    requestTimeout: z.int().min(0).optional(),
+    fetchVariables: names.optional(),
+    requestTimeout: ms(MAX_REQUEST_TIMEOUT_MS, '1 h').min(0).optional(),
     tags: unsupportedWhenNonEmpty(tag, 'process instance tags are not supported by this engine'),
   })
   .superRefine((b, ctx) => {
@@ -121,13 +157,13 @@ export const setVariablesBody = z.strictObject({
 // Jobs
 
 export const activateJobsBody = z.strictObject({
-  type: z.string().min(1, { error: 'No type provided' }),
-  worker: z.string().optional(),
-  timeout: positiveInt,
-  maxJobsToActivate: positiveInt,
-  fetchVariable: z.array(z.string()).optional(),
-  requestTimeout: z.int().optional(),
-  tenantIds: z.array(tenantId).optional(),
+  type: name.min(1, { error: 'No type provided' }),
+  worker: name.optional(),
+  timeout: ms(MAX_JOB_TIMEOUT_MS, '24 h; extend it with PATCH /v2/jobs/{jobKey}').min(1),
+  maxJobsToActivate: int32.min(1),
+  fetchVariable: names.optional(),
+  requestTimeout: ms(MAX_REQUEST_TIMEOUT_MS, '1 h').optional(),
+  tenantIds: z.array(tenantId).max(MAX_LIST_LENGTH).optional(),
 });
 
 export const completeJobBody = z
@@ -144,22 +180,26 @@ export const completeJobBody = z
 
 export const failJobBody = z
   .strictObject({
-    retries: z.int().optional(),
-    errorMessage: z.string().optional(),
-    retryBackOff: z.int().min(0).optional(),
+    retries: int32.optional(),
+    errorMessage: errorMessage.optional(),
+    retryBackOff: ms(MAX_JOB_TIMEOUT_MS, '24 h').min(0).optional(),
     variables: variables.optional(),
   })
   .nullish();
 
 export const throwJobErrorBody = z.strictObject({
-  errorCode: z.string().min(1, { error: 'No errorCode provided' }),
-  errorMessage: z.string().nullish(),
+  errorCode: name.min(1, { error: 'No errorCode provided' }),
+  errorMessage: errorMessage.nullish(),
   variables: variables.nullish(),
 });
 
 export const updateJobBody = z.strictObject({
   changeset: z
-    .strictObject({ retries: z.int().nullish(), timeout: z.int().nullish() })
+    .strictObject({
+      retries: int32.nullish(),
+      // 8.8: "The value for timeout is '0' but must be greater than 0"
+      timeout: ms(MAX_JOB_TIMEOUT_MS, '24 h').min(1).nullish(),
+    })
     .refine((c) => c.retries != null || c.timeout != null, { error: 'At least one of [retries, timeout] is required' }),
   operationReference: operationReference.optional(),
 });
@@ -168,31 +208,31 @@ export const updateJobBody = z.strictObject({
 // User tasks
 
 export const assignUserTaskBody = z.strictObject({
-  assignee: z.string().min(1, { error: 'No assignee provided' }),
+  assignee: name.min(1, { error: 'No assignee provided' }),
   allowOverride: z.boolean().nullish(),
-  action: z.string().nullish(),
+  action: name.nullish(),
 });
 
 /** `null` (like absence) leaves an attribute unchanged; "" / [] clear it, as in 8.8. */
 export const userTaskChangeset = z.strictObject({
   dueDate: z.union([dateTime, z.literal('')]).nullish(),
   followUpDate: z.union([dateTime, z.literal('')]).nullish(),
-  candidateUsers: z.array(z.string()).nullish(),
-  candidateGroups: z.array(z.string()).nullish(),
+  candidateUsers: names.nullish(),
+  candidateGroups: names.nullish(),
   priority: z.int().min(0).max(100).nullish(),
 });
 
 export const updateUserTaskBody = z
   .strictObject({
     changeset: userTaskChangeset.nullish(),
-    action: z.string().nullish(),
+    action: name.nullish(),
   })
   .nullish();
 
 export const completeUserTaskBody = z
   .strictObject({
     variables: variables.nullish(),
-    action: z.string().nullish(),
+    action: name.nullish(),
   })
   .nullish();
 
@@ -200,32 +240,37 @@ export const completeUserTaskBody = z
 // Turning zod issues into one readable detail line
 
 export const publishMessageBody = z.strictObject({
-  name: z.string().min(1, 'must not be empty'),
-  correlationKey: z.string().optional(),
-  timeToLive: z.int().min(0).optional(),
-  messageId: z.string().optional(),
+  name: name.min(1, 'must not be empty'),
+  correlationKey: name.optional(),
+  timeToLive: ms(MAX_MESSAGE_TTL_MS, '30 days').min(0).optional(),
+  messageId: name.optional(),
   variables: variables.optional(),
   tenantId: tenantId.optional(),
 });
 
 export const correlateMessageBody = z.strictObject({
-  name: z.string().min(1, 'must not be empty'),
-  correlationKey: z.string().optional(),
+  name: name.min(1, 'must not be empty'),
+  correlationKey: name.optional(),
   variables: variables.optional(),
   tenantId: tenantId.optional(),
 });
 
 export const broadcastSignalBody = z.strictObject({
-  signalName: z.string().min(1, 'must not be empty'),
+  signalName: name.min(1, 'must not be empty'),
   variables: variables.optional(),
   tenantId: tenantId.optional(),
 });
 
-export const pinClockBody = z.strictObject({ timestamp: z.int().min(0) });
+export const pinClockBody = z.strictObject({
+  timestamp: z
+    .int()
+    .min(0)
+    .max(MAX_CLOCK_MS, { error: (iss) => `must be at most ${MAX_CLOCK_MS} (9999-12-31T23:59:59.999Z) in epoch ms, got ${String(iss.input)}` }),
+});
 
 export const evaluateDecisionBody = z
   .strictObject({
-    decisionDefinitionId: z.string().min(1).optional(),
+    decisionDefinitionId: name.min(1).optional(),
     decisionDefinitionKey: key.optional(),
     variables: variables.optional(),
     tenantId: tenantId.optional(),

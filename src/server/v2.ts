@@ -7,11 +7,12 @@ import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { EngineCommands, UserTaskChangeset } from '../engine/types.js';
+import { checkJsonBody, DEFAULT_MAX_VARIABLES_BYTES } from './limits.js';
 import { readMultipart } from './multipart.js';
 import { canReadTask, canUpdateTask, isTaskParty, type Principal, type TaskParties } from '../identity/access.js';
 import type { KeyedEntity, ReadScope } from '../engine/queries.js';
 import { HttpProblem, invalidArgument, problemErrorHandler, sendProblem, type StorageReport } from './problem.js';
-import { authenticated, forbidden, mountRoutes, permission, Reply, route, scoped, scopeIds, type Ctx, type Route } from './routes.js';
+import { authenticated, forbidden, mountRoutes, permission, Reply, ResponseGate, route, scoped, scopeIds, type Ctx, type Route } from './routes.js';
 import {
   activateJobsBody,
   assertDefaultTenant,
@@ -76,16 +77,28 @@ export interface V2Deps {
   version?: string;
   /** Used for awaitCompletion when the request gives no requestTimeout (8.8: the cluster's request timeout, 15 s). */
   defaultRequestTimeoutMs?: number;
-  /** Limit for JSON bodies. Default 10 MB. */
+  /** Limit for JSON bodies. Default 10 MB, or 1 MB more than `maxVariablesBytes` when that is larger. */
   jsonLimitBytes?: number;
+  /**
+   * Largest JSON (UTF-8 bytes) of the variables of one command; larger is a 400 naming the limit.
+   * Default 4 MB, Zeebe's default maximum message size.
+   */
+  maxVariablesBytes?: number;
   /** Limit for the files of one deployment. Default 50 MB. */
   deploymentLimitBytes?: number;
   /** Zeebe's ZEEBE_CLOCK_CONTROLLED: without it PUT /v2/clock and POST /v2/clock/reset are refused. */
   clockControlled?: boolean;
+  /**
+   * Bytes of large answers (search pages, full variable values) handed to clients and not yet
+   * delivered, past which further large answers wait their turn (see ResponseGate). Default 64 MB.
+   */
+  maxUndeliveredBytes?: number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 const MB = 1024 * 1024;
+/** Four pages of the largest search response (DEFAULT_MAX_RESPONSE_BYTES, 16 MB). */
+export const DEFAULT_MAX_UNDELIVERED_BYTES = 64 * MB;
 
 /** `?truncateValues=true|false` of the variable searches. */
 function variableSearchOptions(req: Request): VariableSearchOptions {
@@ -188,13 +201,13 @@ export function v2Routes(deps: V2Deps): Route[] {
     }),
 
     // Process definitions
-    route('post', '/process-definitions/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_DEFINITION') }, ({ body, principal }) =>
+    route('post', '/process-definitions/search', { body: 'json', large: true, access: scoped(PROCESS, 'READ_PROCESS_DEFINITION') }, ({ body, principal }) =>
       queries.searchProcessDefinitions(body ?? {}, scopeOf(principal, 'READ_PROCESS_DEFINITION')),
     ),
     route('get', '/process-definitions/:processDefinitionKey', { access: permission(PROCESS, 'READ_PROCESS_DEFINITION', processOf('processDefinition')) }, ({ key }) =>
       queries.getProcessDefinition(key),
     ),
-    route('get', '/process-definitions/:processDefinitionKey/xml', { access: permission(PROCESS, 'READ_PROCESS_DEFINITION', processOf('processDefinition')) }, async ({ key }) =>
+    route('get', '/process-definitions/:processDefinitionKey/xml', { large: true, access: permission(PROCESS, 'READ_PROCESS_DEFINITION', processOf('processDefinition')) }, async ({ key }) =>
       new Reply(200, await queries.getProcessDefinitionXml(key), 'text/xml'),
     ),
 
@@ -224,7 +237,7 @@ export function v2Routes(deps: V2Deps): Route[] {
         return { ...created, variables };
       },
     ),
-    route('post', '/process-instances/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
+    route('post', '/process-instances/search', { body: 'json', large: true, access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
       queries.searchProcessInstances(body ?? {}, scopeOf(principal, 'READ_PROCESS_INSTANCE')),
     ),
     route('get', '/process-instances/:processInstanceKey', { access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('processInstance')) }, ({ key }) =>
@@ -239,12 +252,12 @@ export function v2Routes(deps: V2Deps): Route[] {
         acting(principal, () => engine.cancelProcessInstance(key));
       },
     ),
-    route('post', '/process-instances/:processInstanceKey/incidents/search', { body: 'json', access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('processInstance')) }, ({ key, body }) =>
+    route('post', '/process-instances/:processInstanceKey/incidents/search', { body: 'json', large: true, access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('processInstance')) }, ({ key, body }) =>
       queries.searchProcessInstanceIncidents(key, body ?? {}),
     ),
 
     // Element instances
-    route('post', '/element-instances/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
+    route('post', '/element-instances/search', { body: 'json', large: true, access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
       queries.searchElementInstances(body ?? {}, scopeOf(principal, 'READ_PROCESS_INSTANCE')),
     ),
     route('get', '/element-instances/:elementInstanceKey', { access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('elementInstance')) }, ({ key }) =>
@@ -279,7 +292,7 @@ export function v2Routes(deps: V2Deps): Route[] {
       audit.details = { type: b.type, worker: b.worker, jobKeys: jobs.map((j) => j.jobKey) };
       return { jobs };
     }),
-    route('post', '/jobs/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
+    route('post', '/jobs/search', { body: 'json', large: true, access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
       queries.searchJobs(body ?? {}, scopeOf(principal, 'READ_PROCESS_INSTANCE')),
     ),
     route(
@@ -337,7 +350,7 @@ export function v2Routes(deps: V2Deps): Route[] {
     ),
 
     // User tasks: visible to whoever may read the process's tasks, and to their assignee and candidates
-    route('post', '/user-tasks/search', { body: 'json', access: authenticated }, ({ body, principal }) =>
+    route('post', '/user-tasks/search', { body: 'json', large: true, access: authenticated }, ({ body, principal }) =>
       queries.searchUserTasks(body ?? {}, {
         processDefinitionIds: scopeIds(principal, PROCESS, 'READ_USER_TASK') ?? undefined,
         taskParty: { username: principal.username, groups: principal.groups },
@@ -351,7 +364,7 @@ export function v2Routes(deps: V2Deps): Route[] {
       await visibleTask(ctx);
       return (await queries.getUserTaskForm(ctx.key)) ?? undefined;
     }),
-    route('post', '/user-tasks/:userTaskKey/variables/search', { body: 'json', access: authenticated }, async (ctx) => {
+    route('post', '/user-tasks/:userTaskKey/variables/search', { body: 'json', large: true, access: authenticated }, async (ctx) => {
       await visibleTask(ctx);
       return queries.searchUserTaskVariables(ctx.key, ctx.body ?? {}, variableSearchOptions(ctx.req));
     }),
@@ -402,10 +415,10 @@ export function v2Routes(deps: V2Deps): Route[] {
     }),
 
     // Variables
-    route('post', '/variables/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, req, principal }) =>
+    route('post', '/variables/search', { body: 'json', large: true, access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, req, principal }) =>
       queries.searchVariables(body ?? {}, variableSearchOptions(req), scopeOf(principal, 'READ_PROCESS_INSTANCE')),
     ),
-    route('get', '/variables/:variableKey', { access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, async ({ key, principal }) => {
+    route('get', '/variables/:variableKey', { large: true, access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, async ({ key, principal }) => {
       const variable = (await queries.getVariable(key)) as { processInstanceKey?: string };
       const ids = scopeIds(principal, PROCESS, 'READ_PROCESS_INSTANCE');
       if (ids) {
@@ -417,7 +430,7 @@ export function v2Routes(deps: V2Deps): Route[] {
     }),
 
     // Incidents
-    route('post', '/incidents/search', { body: 'json', access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
+    route('post', '/incidents/search', { body: 'json', large: true, access: scoped(PROCESS, 'READ_PROCESS_INSTANCE') }, ({ body, principal }) =>
       queries.searchIncidents(body ?? {}, scopeOf(principal, 'READ_PROCESS_INSTANCE')),
     ),
     route('get', '/incidents/:incidentKey', { access: permission(PROCESS, 'READ_PROCESS_INSTANCE', processOf('incident')) }, ({ key }) => queries.getIncident(key)),
@@ -498,8 +511,11 @@ export function v2Routes(deps: V2Deps): Route[] {
 
 export function createV2Router(deps: V2Deps): Router {
   const router = express.Router();
-  router.use(express.json({ limit: deps.jsonLimitBytes ?? 10 * MB, strict: false, type: ['application/json', 'application/*+json'] }));
-  mountRoutes(router, v2Routes(deps));
+  const maxVariablesBytes = deps.maxVariablesBytes ?? DEFAULT_MAX_VARIABLES_BYTES;
+  const jsonLimit = deps.jsonLimitBytes ?? Math.max(10 * MB, maxVariablesBytes + MB);
+  router.use(express.json({ limit: jsonLimit, strict: false, type: ['application/json', 'application/*+json'] }));
+  router.use(checkJsonBody({ maxVariablesBytes }));
+  mountRoutes(router, v2Routes(deps), { gate: new ResponseGate(deps.maxUndeliveredBytes ?? DEFAULT_MAX_UNDELIVERED_BYTES) });
   return router;
 }
 

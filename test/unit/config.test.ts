@@ -100,6 +100,18 @@ describe('safe defaults', () => {
     expect(load({ ENGINE_CLOCK_CONTROLLED: 'true', PINGPIN_ADMIN_USERNAME: 'root_admin' })).toMatchObject({ clockControlled: true, adminUsername: 'root_admin' });
   });
 
+  it('takes the engine’s maximum message size as Zeebe writes it, and refuses what is not one', () => {
+    expect(load({}).maxMessageBytes).toBe(4 * 1024 * 1024);
+    expect(load({ ENGINE_MAX_MESSAGE_SIZE: '16MB' }).maxMessageBytes).toBe(16 * 1024 * 1024);
+    expect(load({ ENGINE_MAX_MESSAGE_SIZE: '512kb' }).maxMessageBytes).toBe(512 * 1024);
+    expect(load({ ENGINE_MAX_MESSAGE_SIZE: '1048576' }).maxMessageBytes).toBe(1048576);
+    expect(error({ ENGINE_MAX_MESSAGE_SIZE: '4 GB' })).toMatch(/ENGINE_MAX_MESSAGE_SIZE="4 GB": must be a size in bytes, or with KB or MB/);
+    expect(error({ ENGINE_MAX_MESSAGE_SIZE: '1KB' })).toMatch(/ENGINE_MAX_MESSAGE_SIZE="1KB": must be from 64KB to 256MB/);
+    expect(load({}).feelBudgetMs).toBe(1000);
+    expect(load({ FEEL_BUDGET_MS: '250' }).feelBudgetMs).toBe(250);
+    expect(error({ FEEL_BUDGET_MS: '1s' })).toMatch(/FEEL_BUDGET_MS="1s": must be a whole number of milliseconds/);
+  });
+
   it('refuses PINGPIN_AUTH=none on an address other than loopback, naming both', () => {
     for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) expect(load({ PINGPIN_AUTH: 'none', HOST: host }).auth, host).toBe('none');
     expect(load({ PINGPIN_AUTH: 'none' })).toMatchObject({ auth: 'none', host: '127.0.0.1' });

@@ -902,3 +902,57 @@ describe('jobs', () => {
     rejects(() => q.searchJobs({ filter: { state: 'ACTIVATED' } }), 'INVALID_ARGUMENT', 'filter.state: must be one of CANCELED');
   });
 });
+
+describe('large values and bounds', () => {
+  const long = (c: string, n = 600) => JSON.stringify(c.repeat(n));
+
+  it('pages through values too long for a cursor: the cursor names the row instead', () => {
+    // equal long values, different long values, short ones: ties, order and both cursor kinds
+    const values = [long('b'), long('a'), '1', long('b'), long('c', 5000), '"x"', long('a'), '2'];
+    values.forEach((value, i) => variable({ key: K + 100 + i, name: `v${i % 3}`, value, scope_key: K + 100 + i }));
+    for (const sort of [[{ field: 'value', order: 'DESC' }], [{ field: 'value' }, { field: 'name', order: 'DESC' }], [{ field: 'name' }, { field: 'value' }]]) {
+      checkPaging((b) => q.searchVariables(b), 'variableKey', sort, 3);
+    }
+    // DESC: the numbers, then the strings by text; equal ones by key
+    const page = q.searchVariables({ sort: [{ field: 'value', order: 'DESC' }], page: { limit: 8 } });
+    expect(page.page.endCursor!.length).toBeLessThan(100);
+    expect(JSON.parse(Buffer.from(page.page.endCursor!, 'base64').toString())).toEqual({ row: K + 106 });
+    expect(JSON.parse(Buffer.from(page.page.startCursor!, 'base64').toString())).toEqual(['2', K + 107]);
+  });
+
+  it('and with absent values in an earlier sort field', () => {
+    for (let i = 0; i < 7; i++) {
+      processInstance({ key: K + 200 + i, process_definition_version_tag: i % 3 === 0 ? null : `t${i % 2}`, process_definition_name: i % 2 ? 'x'.repeat(700 + i) : 'short' });
+    }
+    for (const order of ['ASC', 'DESC']) {
+      checkPaging((b) => q.searchProcessInstances(b), 'processInstanceKey', [{ field: 'processDefinitionVersionTag', order }, { field: 'processDefinitionName', order }], 2);
+    }
+  });
+
+  it('refuses a cursor naming a row that is gone', () => {
+    variable({ key: K + 300, name: 'a', value: long('a') });
+    variable({ key: K + 301, name: 'b', value: long('b') });
+    const cursor = q.searchVariables({ sort: [{ field: 'value' }], page: { limit: 1 } }).page.endCursor!;
+    store.db.prepare('DELETE FROM variables WHERE key = ?').run(K + 300);
+    rejects(() => q.searchVariables({ sort: [{ field: 'value' }], page: { after: cursor } }), 'INVALID_ARGUMENT', 'page.after: the item this cursor starts from no longer exists');
+  });
+
+  it('refuses a page over the response limit before reading it all, naming page.limit', () => {
+    const small = new Queries(store.db, { maxResponseBytes: 50_000 });
+    for (let i = 0; i < 10; i++) variable({ key: K + 400 + i, name: `big${i}`, value: long('z', 20_000) });
+    rejects(
+      () => small.searchVariables({}),
+      'INVALID_ARGUMENT',
+      /^page\.limit: the items of this page come to more than 50000 bytes, the limit of one search response \(reached after 6 of at most 100 items\); ask for fewer items per page$/,
+    );
+    expect(small.searchVariables({ page: { limit: 2 } }).items).toHaveLength(2);
+    rejects(() => small.searchVariables({ page: { limit: 3 } }, { truncateValues: false }), 'INVALID_ARGUMENT', 'or search with truncateValues=true and read each large value in full by its key (GET)');
+  });
+
+  it('renders dates stored out of range at the bounds of RFC 3339, instead of failing', () => {
+    processInstance({ key: K + 500, start_date: 2 ** 53 - 1, end_date: -(2 ** 53) + 1 });
+    const item = q.getProcessInstance(String(K + 500));
+    expect(item).toMatchObject({ startDate: '9999-12-31T23:59:59.999Z', endDate: '0000-01-01T00:00:00.000Z' });
+    expect(q.searchProcessInstances({}).items).toHaveLength(1);
+  });
+});

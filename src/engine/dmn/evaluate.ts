@@ -7,9 +7,12 @@
  *
  * Like dmn-scala, an input's allowed values (`inputValues`) and the inputs' and outputs' typeRefs are
  * not enforced: a value outside the list simply matches whichever rules it matches.
+ *
+ * A decision evaluation runs under a budget (a pingpin safety net): its FEEL evaluations share one
+ * deadline, `budget.timeMs` after the start, and each guarded one also has the budget's size limits.
  */
 import { DateTime, Duration } from 'luxon';
-import { evaluate, evaluateUnaryTests, FeelEvaluationError, toJson, type EvalEnv, type Json } from '../feel.js';
+import { DEFAULT_FEEL_BUDGET, evaluate, evaluateUnaryTests, FeelBudgetExceeded, FeelEvaluationError, toJson, type EvalEnv, type FeelBudget, type Json } from '../feel.js';
 import {
   DecisionEvaluationError,
   ruleRef,
@@ -23,7 +26,14 @@ import {
 } from './types.js';
 
 /** Why a decision failed, in dmn-scala's words; becomes the "but …" part of Zeebe's message. */
-class Failure extends Error {}
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly budgetExceeded = false,
+  ) {
+    super(message);
+  }
+}
 
 /** One matched rule with its evaluated output entries (FEEL values, in output order). */
 interface Hit {
@@ -33,17 +43,20 @@ interface Hit {
 
 /**
  * Evaluates `decisionId` with `variables`; `now` is the engine clock for FEEL's now() / today().
- * Throws DecisionEvaluationError when the decision (or one it requires) cannot be evaluated.
+ * Throws DecisionEvaluationError when the decision (or one it requires) cannot be evaluated, also
+ * when it goes over `budget` (then with `budgetExceeded`).
  */
 export function evaluateDecision(
   graph: DecisionRequirementsGraph,
   decisionId: string,
   variables: Record<string, Json>,
   now: () => number,
+  budget: FeelBudget = DEFAULT_FEEL_BUDGET,
 ): DecisionEvaluation {
   const evaluatedDecisions: EvaluatedDecision[] = [];
-  const failure = (reason: string, failedDecisionId: string) =>
-    new DecisionEvaluationError(`Expected to evaluate decision '${decisionId}', but ${reason}`, failedDecisionId, evaluatedDecisions);
+  const failure = (reason: string, failedDecisionId: string, budgetExceeded = false) =>
+    new DecisionEvaluationError(`Expected to evaluate decision '${decisionId}', but ${reason}`, failedDecisionId, evaluatedDecisions, budgetExceeded);
+  const deadline = performance.now() + budget.timeMs;
 
   const target = graph.decisionsById.get(decisionId);
   if (!target) throw failure(`no decision found with id '${decisionId}'`, decisionId);
@@ -68,7 +81,7 @@ export function evaluateDecision(
     };
     // Recorded before its logic runs so that a failing decision is the last one, as in Zeebe.
     evaluatedDecisions.push(record);
-    const env: EvalEnv = { variables: scope, now };
+    const env: EvalEnv = { variables: scope, now, budget, deadline };
     const logic = decision.logic;
     const value =
       logic.type === 'DECISION_TABLE' ? evaluateTable(logic, env, record) : feel(() => evaluate(logic.expression, env));
@@ -86,7 +99,7 @@ export function evaluateDecision(
     const failedDecisionId = evaluatedDecisions.at(-1)?.decisionId ?? decisionId;
     // Zeebe names only the requested decision; say which required decision failed so it can be fixed.
     const where = failedDecisionId === decisionId ? '' : ` (in required decision '${failedDecisionId}')`;
-    throw failure(`${err.message}${where}`, failedDecisionId);
+    throw failure(`${err.message}${where}`, failedDecisionId, err.budgetExceeded);
   }
   return { decisionId, decisionName: target.name, output: toJson(value), evaluatedDecisions };
 }
@@ -97,7 +110,7 @@ function feel<T>(evaluation: () => T): T {
     return evaluation();
   } catch (err) {
     if (!(err instanceof FeelEvaluationError)) throw err;
-    throw new Failure(err.message.charAt(0).toLowerCase() + err.message.slice(1));
+    throw new Failure(err.message.charAt(0).toLowerCase() + err.message.slice(1), err instanceof FeelBudgetExceeded);
   }
 }
 

@@ -154,6 +154,8 @@ export class DecisionEvaluationError extends Error {
     readonly failedDecisionId: string,
     /** What was evaluated up to and including the failed decision (its output null). */
     readonly evaluatedDecisions: EvaluatedDecision[],
+    /** The evaluation went over its budget (feel.ts FeelBudget): a pingpin limit, not a failure of the decision's logic. */
+    readonly budgetExceeded = false,
   ) {
     super(message);
     this.name = 'DecisionEvaluationError';
