@@ -131,14 +131,18 @@ export type AuditVerification =
 export class AuditLog {
   private readonly query: EntityQuery;
 
+  private readonly db: IdentityStore['db'];
+
   constructor(private readonly store: IdentityStore) {
+    this.db = store.db;
     this.query = new EntityQuery(store.db, auditEntity);
   }
 
   /** Appends one entry, chained to the last; returns its sequence number. */
   append(record: AuditRecord): number {
     const db = this.store.db;
-    return this.store.tx(() => {
+    // Its own transaction, not store.tx: an audit entry changes no account, so cached principals stay.
+    return this.db.transaction(() => {
       // Chained to the head (kept apart from the entries), not to whatever row is last: an entry cut
       // from the end then stays a visible gap instead of being papered over by the next append.
       const head = this.store.meta('audit_head');
@@ -173,7 +177,7 @@ export class AuditLog {
       // The head lets verify() notice entries cut from the end, which a chain alone cannot show.
       this.store.setMeta('audit_head', `${row.seq}:${hash}`);
       return row.seq;
-    });
+    })();
   }
 
   /** POST /v2/audit-logs/search: 8.8-style filters (operators), sort and pagination. */

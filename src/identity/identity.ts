@@ -204,6 +204,9 @@ export class Identity {
   private readonly verified = new Map<string, number>();
   private readonly cacheKey = randomBytes(32);
   private dummyHash?: Promise<string>;
+  private readonly principals = new Map<string, { generation: number; principal: Principal | undefined }>();
+  /** Checks of the same credentials under way: the workers' first requests after a start share one scrypt run. */
+  private readonly checking = new Map<string, Promise<boolean>>();
   private readonly q: Record<'users' | 'groups' | 'roles' | 'members' | 'authorizations', EntityQuery>;
 
   constructor(
@@ -303,7 +306,15 @@ export class Identity {
     }
     const cacheKey = createHmac('sha256', this.cacheKey).update(`${username}\u0000${password}\u0000${user.password_hash}`).digest('hex');
     const cached = this.verified.get(cacheKey);
-    const ok = (cached !== undefined && cached > now) || (await verifyPassword(password, user.password_hash));
+    let ok = cached !== undefined && cached > now;
+    if (!ok) {
+      let check = this.checking.get(cacheKey);
+      if (!check) {
+        check = verifyPassword(password, user.password_hash).finally(() => this.checking.delete(cacheKey));
+        this.checking.set(cacheKey, check);
+      }
+      ok = await check;
+    }
     if (!ok) {
       // A service account's secret is 144 random bits, which guessing cannot find; locking it would
       // only let anyone who knows its name stop the job workers.
@@ -401,6 +412,16 @@ export class Identity {
 
   /** Everything granted to a user: directly, through groups, through roles (theirs and their groups'). */
   principal(username: string): Principal | undefined {
+    // Every request asks: answered from memory until an account, membership or authorization changes.
+    const cached = this.principals.get(username);
+    if (cached && cached.generation === this.store.generation) return cached.principal;
+    const principal = this.loadPrincipal(username);
+    if (this.principals.size > 10_000) this.principals.clear();
+    this.principals.set(username, { generation: this.store.generation, principal });
+    return principal;
+  }
+
+  private loadPrincipal(username: string): Principal | undefined {
     const user = this.userRow(username);
     if (!user) return undefined;
     const groups = (this.db.prepare(`SELECT group_id FROM group_members WHERE username = ? ORDER BY group_id`).all(username) as { group_id: string }[]).map((r) => r.group_id);

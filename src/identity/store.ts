@@ -119,8 +119,12 @@ export class IdentityStore {
     else if (Number(version.value) !== SCHEMA_VERSION) throw new Error(`${path}: schema version ${version.value} is not supported (expected ${SCHEMA_VERSION})`);
   }
 
-  /** Runs fn in one transaction. */
+  /** Bumped by every change of accounts, memberships and authorizations (what principals are made of). */
+  generation = 0;
+
+  /** Runs fn in one transaction that may change accounts (caches of principals are dropped). */
   tx<T>(fn: () => T): T {
+    this.generation++;
     return this.db.transaction(fn)();
   }
 
