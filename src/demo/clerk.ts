@@ -55,6 +55,8 @@ export interface RestOptions {
   headers?: () => Promise<Record<string, string>> | Record<string, string>;
   /** Called with every request and its answer (tests record the demo's calls with it). */
   onRequest?: (request: RestRequest, response: { status: number; body: unknown }) => void;
+  /** What sends the requests (default: the global fetch); `npm run chaos` gives one that outlasts a server restart. */
+  fetch?: typeof fetch;
 }
 
 /** A request as the demo sends it: `path` without the query string, `query` its parameters. */
@@ -71,7 +73,7 @@ export class Rest {
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = { accept: 'application/json', ...(await this.options.headers?.()) };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.options.baseUrl.replace(/\/+$/, '')}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await (this.options.fetch ?? fetch)(`${this.options.baseUrl.replace(/\/+$/, '')}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     let parsed: unknown = text;
     try {
