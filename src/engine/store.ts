@@ -209,27 +209,36 @@ CREATE TABLE IF NOT EXISTS events (
 
 export type Db = Database.Database;
 
+/**
+ * Opens (or creates) a SQLite database the way pingpin keeps its state: WAL, synchronous=NORMAL
+ * (survives kill -9; only an OS crash may lose the last commits), foreign keys on, the schema applied
+ * and its version (a `meta` table's `schema_version`) checked, so a file of another version is
+ * refused instead of misread.
+ */
+export function openDatabase(path: string, schema: string, schemaVersion: number): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(schema);
+  const version = db.prepare(`SELECT value FROM meta WHERE name = 'schema_version'`).get() as { value: string } | undefined;
+  if (!version) {
+    db.prepare(`INSERT INTO meta (name, value) VALUES ('schema_version', ?)`).run(String(schemaVersion));
+  } else if (Number(version.value) !== schemaVersion) {
+    db.close();
+    throw new Error(`${path}: schema version ${version.value} is not supported (expected ${schemaVersion})`);
+  }
+  return db;
+}
+
 export class Store {
   readonly db: Db;
   private nextKeyValue: number;
   private readonly persistKey: Database.Statement;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL survives process crashes (kill -9) in WAL mode; only an OS crash may lose the last commits.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
-    const version = this.db.prepare(`SELECT value FROM meta WHERE name = 'schema_version'`).get() as
-      | { value: string }
-      | undefined;
-    if (!version) {
-      this.db.prepare(`INSERT INTO meta (name, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-    } else if (Number(version.value) !== SCHEMA_VERSION) {
-      throw new Error(`${path}: schema version ${version.value} is not supported (expected ${SCHEMA_VERSION})`);
-    }
+    this.db = openDatabase(path, SCHEMA, SCHEMA_VERSION);
     this.ensureColumn('process_instances', 'message_correlation_key', 'TEXT');
     // Who caused a job (a clerk completing a task, a user starting an instance), for the registry's audit trail.
     this.ensureColumn('jobs', 'caused_by', 'TEXT');

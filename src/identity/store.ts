@@ -4,9 +4,8 @@
  * backed up, retained and inspected on their own, and an engine restore never rolls back who may
  * log in or what was recorded.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../engine/store.js';
 
 const SCHEMA_VERSION = 1;
 
@@ -108,15 +107,7 @@ export class IdentityStore {
   readonly db: Database.Database;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
-    const version = this.db.prepare(`SELECT value FROM meta WHERE name = 'schema_version'`).get() as { value: string } | undefined;
-    if (!version) this.db.prepare(`INSERT INTO meta (name, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-    else if (Number(version.value) !== SCHEMA_VERSION) throw new Error(`${path}: schema version ${version.value} is not supported (expected ${SCHEMA_VERSION})`);
+    this.db = openDatabase(path, SCHEMA, SCHEMA_VERSION);
   }
 
   /** Bumped by every change of accounts, memberships and authorizations (what principals are made of). */
