@@ -26,6 +26,9 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
     cwd: root,
     env: {
       ...process.env,
+      // Its own SQLite registry (CI's PostgreSQL holds another data directory's key) and embedded engine.
+      DATABASE_URL: '',
+      CAMUNDA_REST_ADDRESS: '',
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

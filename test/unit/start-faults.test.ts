@@ -25,7 +25,8 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function startChild(env: Record<string, string>): Promise<{ listening: boolean; code: number | null; stderr: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', BPMN_DIR: 'test/no-such-dir', FORMS_DIR: 'test/no-such-dir', WORKERS: 'false', PINGPIN_ADMIN_PASSWORD: TEST_ADMIN.password, ...env },
+    // Its own SQLite registry and embedded engine, whatever the developer's shell (or CI's PostgreSQL) says.
+    env: { ...process.env, DATABASE_URL: '', CAMUNDA_REST_ADDRESS: '', HOST: '127.0.0.1', LOG_LEVEL: 'info', BPMN_DIR: 'test/no-such-dir', FORMS_DIR: 'test/no-such-dir', WORKERS: 'false', PINGPIN_ADMIN_PASSWORD: TEST_ADMIN.password, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
