@@ -94,10 +94,12 @@ export function auditTrail(setup: AuthSetup): RequestHandler {
   return (req, res, next) => {
     if (!setup.audit) return next();
     const audit = setup.audit;
-    res.on('finish', () => {
-      const locals = localsOf(res);
+    const locals = localsOf(res);
+    let recorded = false;
+    const record = (status: number) => {
       const a = locals.audit;
-      if (!a || a.targets.changed === false) return;
+      if (recorded || !a || a.targets.changed === false) return;
+      recorded = true;
       const principal = locals.principal;
       const t = a.targets;
       try {
@@ -111,7 +113,7 @@ export function auditTrail(setup: AuthSetup): RequestHandler {
           entityKey: t.entityKey,
           method: req.method,
           path: req.originalUrl.split('?')[0] ?? req.originalUrl,
-          status: res.statusCode,
+          status,
           processInstanceKey: t.processInstanceKey,
           processDefinitionId: t.processDefinitionId,
           elementInstanceKey: t.elementInstanceKey,
@@ -123,7 +125,10 @@ export function auditTrail(setup: AuthSetup): RequestHandler {
       } catch (err) {
         setup.logger.error({ err, method: req.method, path: req.path }, 'audit log write failed');
       }
-    });
+    };
+    // Successful changes are recorded by the route right before it answers; refusals and failures when answered.
+    locals.recordAudit = record;
+    res.on('finish', () => record(res.statusCode));
     next();
   };
 }

@@ -35,6 +35,8 @@ export type AuditTargets = Partial<
 export interface RequestLocals {
   principal?: Principal;
   audit?: { operationType: AuditOperationType; entityType: AuditEntityType; targets: AuditTargets };
+  /** Appends this request's audit entry now, with the status about to be sent (once; set by the audit middleware). */
+  recordAudit?: (status: number) => void;
 }
 
 export const localsOf = (res: Response): RequestLocals => res.locals as RequestLocals;
@@ -280,11 +282,17 @@ function wrap(r: Route, options: MountOptions) {
     if (r.large && options.gate && !turn) return; // the client went away while waiting
     try {
       let result: unknown;
+      let done = false;
       try {
         result = await r.handle(ctx);
+        done = true;
       } catch (err) {
         if (!controller.signal.aborted) throw err;
       }
+      // The entry is written right after the change, before the answer goes out: a crash between the
+      // two then loses at most the answer, which a client retries, not the record of the change. Also
+      // when nobody is left to hear of it: the change was made.
+      if (done) locals.recordAudit?.(result === undefined ? 204 : result instanceof Reply ? result.status : 200);
       if (res.headersSent || controller.signal.aborted) return; // nobody left to answer
       if (result === undefined) res.status(204).end();
       else if (result instanceof Reply) {
