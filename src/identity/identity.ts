@@ -580,11 +580,6 @@ export class Identity {
     return this.q.members.search(body, { where: { sql: `t.username IN (SELECT username FROM group_members WHERE group_id = ?)`, params: [groupId] } });
   }
 
-  /** The groups a user is in (GET /v2/authentication/me, the tasklist's candidate groups). */
-  groupsOf(username: string): string[] {
-    return (this.db.prepare(`SELECT group_id FROM group_members WHERE username = ? ORDER BY group_id`).all(username) as { group_id: string }[]).map((r) => r.group_id);
-  }
-
   // -------------------------------------------------------------------------------------------
   // Roles
 
@@ -700,10 +695,6 @@ export class Identity {
         ? (this.principal(id)?.grants ?? [])
         : (this.db.prepare(`SELECT resource_type AS resourceType FROM authorizations WHERE owner_type = 'GROUP' AND owner_id = ?`).all(id) as { resourceType: ResourceType }[]);
     return grants.some((g) => PRIVILEGED_RESOURCE_TYPES.has(g.resourceType));
-  }
-
-  rolesOf(username: string): string[] {
-    return this.principal(username)?.roles ?? [];
   }
 
   // -------------------------------------------------------------------------------------------

@@ -34,9 +34,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** A hash that matches no password, verified against for unknown users so they take as long as known ones. */
-export const DUMMY_HASH_PROMISE = (cost?: HashCost) => hashPassword(randomBytes(16).toString('hex'), cost);
-
 const CLASSES: [RegExp, string][] = [
   [/[a-z]/, '小写字母'],
   [/[A-Z]/, '大写字母'],
