@@ -3,6 +3,7 @@
  * nothing local but the app. Then deploys bpmn/ and forms/ and starts the job workers, which talk
  * to /v2 through @camunda8/sdk in both modes.
  */
+import { webDistDir } from './package-root.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ import { collectResources } from './resources.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { StorageMonitor } from './storage.js';
 import { createApp } from './server/app.js';
+import { DigestScheduler } from './notify/digest-scheduler.js';
+import { LoggingNotifier } from './notify/notifier.js';
 
 /** The service account the app's own job workers log in as (embedded mode, authentication on). */
 export const WORKER_ACCOUNT = 'pingpin_worker';
@@ -47,6 +50,8 @@ export interface Running {
   client: CamundaRestClient;
   /** The headers a REST call to the engine or cluster needs (authorization against a protected cluster). */
   authHeaders(): Promise<Record<string, string>>;
+  /** Embedded mode: the Tasklist's daily digest sender (tests call `tick()` after moving the clock). */
+  digests?: DigestScheduler;
   /** What the job workers were given (tests use the same registry, calendar and clock). */
   services: WorkerServices;
   stop(): Promise<void>;
@@ -125,6 +130,8 @@ export async function start(config: Config, logger: Logger, options: StartOption
   let identity: Identity | undefined;
   let audit: AuditLog | undefined;
   let workerAuth: ClusterAuth | undefined;
+  let digests: DigestScheduler | undefined;
+  let queries: Queries | undefined;
   let app: express.Express;
   // Liveness and readiness for orchestrators (docker-compose, Kubernetes): 503 until the models are
   // deployed and the workers started, so a health check does not pass on a half-started app.
@@ -166,14 +173,19 @@ export async function start(config: Config, logger: Logger, options: StartOption
       } else {
         logger.warn({ host: config.host }, 'PINGPIN_AUTH=none: authentication is OFF; anyone who can reach this address can do anything. For local work only.');
       }
+      queries = new Queries(store.db);
+      const engineNow = engine.clock;
       app = createApp({
         engine,
-        queries: new Queries(store.db),
+        queries,
+        now: () => engineNow.now(),
+        tasklist: { queries, people: identity, store: registry, calendar, now: () => engineNow.now() },
         logger: logger.child({ component: 'http' }),
         auth: config.auth === 'on' ? { mode: 'on', identity, audit } : { mode: 'none', identity, audit },
         publicRoutes,
         clockControlled: config.clockControlled,
         storage,
+        webDir: webDistDir(),
         ...(config.maxMessageBytes !== undefined ? { maxVariablesBytes: config.maxMessageBytes } : {}),
       });
     } else {
@@ -203,8 +215,26 @@ export async function start(config: Config, logger: Logger, options: StartOption
     throw err;
   }
   storage.start();
+  if (engine && identity && queries) {
+    // The Tasklist's daily digest of due and overdue tasks (src/notify): by the engine clock, logged
+    // until an operator plugs in an e-mail or SMS adapter.
+    const tasks = queries;
+    const people = identity;
+    const engineNow = engine.clock;
+    digests = new DigestScheduler({
+      now: () => engineNow.now(),
+      calendar,
+      people: () => people.people(),
+      tasksOf: (party) => tasks.openTasksOfParty(party),
+      state: registry.tasklistUsers,
+      notifier: new LoggingNotifier(logger.child({ component: 'notify' })),
+      logger: logger.child({ component: 'digest' }),
+    });
+    digests.start();
+  }
   const closeAll = async () => {
     storage.stop();
+    await digests?.stop();
     engine?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -288,6 +318,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     client,
     authHeaders,
     services,
+    digests,
     stop() {
       stopping ??= (async () => {
         health.status = 'STOPPING';

@@ -6,17 +6,17 @@
  */
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Config } from '../config.js';
+import { packageRoot } from '../package-root.js';
 import { parseCertificateCode } from '../domain/certificate-code.js';
 import { generatePassword, type HashCost } from '../identity/passwords.js';
 import { start, type Running } from '../runtime.js';
 import { DEMO_OPERATOR, DEMO_PASSWORD, provisionStaff, type Staff } from './people.js';
 import { Clerk, DemoError, Rest, type RestOptions } from './clerk.js';
 import { type CampaignOutcome, type DemoClock, isoDate, runCampaign } from './scenarios.js';
-import { demoCampaigns, JURISDICTION_NAMES, LEVEL_NAMES, seedRegistry, type SeededCampaign } from './seed.js';
+import { demoCampaigns, inThePresent, JURISDICTION_NAMES, LEVEL_NAMES, seedRegistry, type SeededCampaign } from './seed.js';
 import type { WorkerDefinition } from '../../workers/runtime.js';
 import { maskName, padColumns } from './text.js';
 
@@ -88,15 +88,6 @@ export const DEFAULT_START = '2026-04-15T09:00:00+08:00';
 export const CLUSTER_SETTLE_MS = 3_000;
 
 /** The repository (or installed package) root: where bpmn/, forms/ and config/ are. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'bpmn'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('pingpin demo: cannot find the package root (a directory with package.json and bpmn/)');
-    dir = up;
-  }
-}
 
 /**
  * The demo's passwords are printed on its screen, so a production-strength hash (0.1 s each, for some
@@ -155,7 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // Embedded: the administrator sets the clerks up, the operator watches; against a cluster, the configured client does both.
     const admin = new Rest({ ...restOptions, headers: cluster ? () => running.authHeaders() : () => basic(config.adminUsername, config.adminPassword!) });
     const year = Number(isoDate(cluster ? clusterTime.pinned : startAt).slice(0, 4));
-    const seeds = demoCampaigns().map((s) => (cluster ? forCluster(s, clusterTime.pinned) : s));
+    const seeds = demoCampaigns().map((s) => (cluster ? inThePresent(s, clusterTime.pinned) : s));
     const seeded = await seedRegistry(running.registry, seeds, year);
     let staff: Staff | undefined;
     if (!cluster) {
@@ -248,15 +239,6 @@ async function demoClock(running: Running, rest: Rest, cluster: boolean, cluster
   };
 }
 
-/** Against a cluster the demo runs in the present: campaigns of this year, Guangdong in the batch still open. */
-function forCluster(s: ReturnType<typeof demoCampaigns>[number], now: number): ReturnType<typeof demoCampaigns>[number] {
-  const today = isoDate(now);
-  const year = today.slice(0, 4);
-  if (s.jurisdiction !== 'guangdong') return { ...s, campaign: { ...s.campaign, deadline: `${year}-12-31` } };
-  // 002 三: batch 1 ends 07-10, batch 2 ends 10-30; after that the next batch is next year's, so the campaign is too.
-  const campaign = today <= `${year}-06-10` ? { batch: 1, deadline: `${year}-07-10` } : today <= `${year}-09-30` ? { batch: 2, deadline: `${year}-10-30` } : { batch: 2, deadline: `${year}-10-30` };
-  return { ...s, campaign };
-}
 
 async function certificateRows(running: Running, seeded: SeededCampaign[], campaigns: CampaignOutcome[]): Promise<CertificateRow[]> {
   const rows: CertificateRow[] = [];

@@ -411,6 +411,21 @@ export class WorkingDayCalendar {
   }
 
   /**
+   * Working days from `from` to `to`, signed: the working days in (from, to] when `to` is later, minus
+   * those in (to, from] when it is earlier, 0 for the same day. So a task due today has 0 left, due
+   * on the next working day 1, due yesterday (a working day) −1; a due date on a weekend counts as
+   * the working day before it (due Saturday, seen on Friday: 0 left).
+   */
+  workingDaysBetween(from: IsoDate, to: IsoDate): number {
+    const a = requireDate(from, 'from');
+    const b = requireDate(to, 'to');
+    const [lo, hi, sign] = a <= b ? [a, b, 1] : [b, a, -1];
+    let n = 0;
+    for (let d = lo + 1; d <= hi; d++) if (this.#dayOf(d).working) n++;
+    return sign * n;
+  }
+
+  /**
    * The publicity period for a notice posted on `start` lasting `days` working days (DOMAIN.md §4):
    * it starts on the posting day when that is a working day, otherwise on the next working day, and
    * ends at 23:59:59+08:00 of the `days`-th working day. Fewer than 5 days is refused

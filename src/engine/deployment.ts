@@ -110,6 +110,8 @@ export class Deployment {
               resourceName: p.resource.name,
               content: p.xml,
               checksum: p.checksum,
+              noneStart: model.hasNoneStart,
+              startFormId: model.startFormId ?? null,
             });
             if (created) {
               newModels.push([key, model]);
@@ -158,7 +160,18 @@ export class Deployment {
   private storeResource(
     deploymentKey: number,
     tenantId: string,
-    r: { kind: string; id: string; name: string | null; versionTag: string | null; resourceName: string; content: string; checksum: string },
+    r: {
+      kind: string;
+      id: string;
+      name: string | null;
+      versionTag: string | null;
+      resourceName: string;
+      content: string;
+      checksum: string;
+      /** Processes: whether there is a none start event, and the form it links. */
+      noneStart?: boolean;
+      startFormId?: string | null;
+    },
   ): { key: number; version: number; created: boolean } {
     const prev = this.store
       .stmt(`SELECT key, version, checksum, resource_name FROM resources WHERE kind = ? AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`)
@@ -170,10 +183,13 @@ export class Deployment {
     const version = (prev?.version ?? 0) + 1;
     this.store
       .stmt(
-        `INSERT INTO resources (key, kind, resource_id, name, version, version_tag, resource_name, content, checksum, deployment_key, tenant_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO resources (key, kind, resource_id, name, version, version_tag, resource_name, content, checksum, deployment_key, tenant_id, none_start, start_form_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(key, r.kind, r.id, r.name, version, r.versionTag, r.resourceName, r.content, r.checksum, deploymentKey, tenantId);
+      .run(
+        key, r.kind, r.id, r.name, version, r.versionTag, r.resourceName, r.content, r.checksum, deploymentKey, tenantId,
+        r.noneStart === undefined ? null : r.noneStart ? 1 : 0, r.startFormId ?? null,
+      );
     return { key, version, created: true };
   }
 

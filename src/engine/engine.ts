@@ -133,8 +133,10 @@ export class Engine implements EngineCommands {
   /** Opens the engine on a store: loads every deployed process and resumes due work. */
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
-    const rows = engine.store.stmt(`SELECT key, resource_id, resource_name, content FROM resources WHERE kind = 'process'`)
-      .all() as DefinitionRow[];
+    const rows = engine.store.stmt(`SELECT key, resource_id, resource_name, content, none_start FROM resources WHERE kind = 'process'`)
+      .all() as (DefinitionRow & { none_start: number | null })[];
+    // Processes deployed before start forms were recorded: what their start event says, from the model.
+    const recordStart = engine.store.stmt(`UPDATE resources SET none_start = ?, start_form_id = ? WHERE key = ?`);
     const byResource = new Map<string, ProcessModel[]>();
     for (const row of rows) {
       const cacheKey = createHash('sha256').update(row.content).digest('hex');
@@ -144,7 +146,10 @@ export class Engine implements EngineCommands {
         byResource.set(cacheKey, models);
       }
       const model = models.find((m) => m.processId === row.resource_id);
-      if (model) engine.models.set(row.key, model);
+      if (model) {
+        engine.models.set(row.key, model);
+        if (row.none_start === null) recordStart.run(model.hasNoneStart ? 1 : 0, model.startFormId ?? null, row.key);
+      }
     }
     const drgs = engine.store.stmt(`SELECT key, resource_name, content FROM resources WHERE kind = 'decision-requirements'`).all() as DefinitionRow[];
     for (const row of drgs) engine.graphs.set(row.key, await parseDmn(row.content, row.resource_name));

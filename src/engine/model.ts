@@ -128,6 +128,8 @@ export interface FlowNode {
   event?: EventDefinition;
   /** Boundary events: the activity they are attached to. */
   attachedTo?: string;
+  /** Start events: the linked form's id (`zeebe:formDefinition formId`), the process's start form. */
+  formId?: string;
   /** Boundary events (cancelActivity) and event subprocess start events (isInterrupting). */
   interrupting: boolean;
   /** Activities: ids of the boundary events attached to them. */
@@ -155,6 +157,10 @@ export interface ProcessModel {
   flows: Map<string, SequenceFlow>;
   /** Start events of the process that create instances on an event (timer, message, signal). */
   eventStarts: string[];
+  /** Whether the process has a none start event (CreateProcessInstance can start it). */
+  hasNoneStart: boolean;
+  /** The form linked from the none start event (`zeebe:formDefinition formId`), its start form. */
+  startFormId?: string;
 }
 
 /** A reason a resource cannot be deployed. */
@@ -501,6 +507,8 @@ class ProcessBuilder {
       nodes: this.nodes,
       flows: this.flows,
       eventStarts,
+      hasNoneStart: root.scope.noneStartId !== undefined,
+      ...(root.scope.noneStartId && this.nodes.get(root.scope.noneStartId)?.formId ? { startFormId: this.nodes.get(root.scope.noneStartId)!.formId } : {}),
     };
   }
 
@@ -664,6 +672,9 @@ class ProcessBuilder {
       }
       case 'bpmn:UserTask':
         node.userTask = this.buildUserTask(id, ext);
+        break;
+      case 'bpmn:StartEvent':
+        node.formId = this.startForm(id, ext.get('zeebe:FormDefinition'));
         break;
       case 'bpmn:CallActivity':
         node.callActivity = this.buildCallActivity(id, ext.get('zeebe:CalledElement'));
@@ -899,6 +910,26 @@ class ProcessBuilder {
     const values = (ext.get('zeebe:TaskHeaders')?.values as ModdleElement[] | undefined) ?? [];
     for (const v of values) h[String(v.key)] = String(v.value ?? '');
     return h;
+  }
+
+  /**
+   * A start event's linked form (Camunda Tasklist's start form). Only a linked form by id: 8.8's
+   * GET /v2/process-definitions/{key}/form serves deployed forms, nothing else.
+   */
+  private startForm(id: string, form: ModdleElement | undefined): string | undefined {
+    if (!form) return undefined;
+    const bindingType = (form.bindingType as string | undefined) ?? 'latest';
+    if (bindingType !== 'latest') this.issue(id, `form binding type '${bindingType}' is not supported yet (only 'latest')`);
+    if (nonEmpty(form.externalReference)) {
+      this.issue(id, "a start event's zeebe:formDefinition must link a deployed form by 'formId'; an external reference is not supported");
+      return undefined;
+    }
+    const formId = nonEmpty(form.formId);
+    if (!formId) {
+      this.issue(id, "zeebe:formDefinition must have a 'formId'");
+      return undefined;
+    }
+    return formId.trim();
   }
 
   private buildUserTask(id: string, ext: Map<string, ModdleElement>): UserTaskDefinition | undefined {

@@ -27,7 +27,7 @@ import {
   type SearchResult,
   type Sql,
 } from './search.js';
-import { notFound } from './errors.js';
+import { EngineError, notFound } from './errors.js';
 import type { TaskParties } from '../identity/access.js';
 
 export type { Item, SearchPage, SearchResult } from './search.js';
@@ -43,6 +43,22 @@ export interface VariableSearchOptions {
  * (absent: every process); `taskParty` also admits user tasks the user is assignee, candidate user
  * or candidate-group member of.
  */
+/** An open user task as the Tasklist's notifications list it (see Queries.openTasksOfParty). */
+export interface OpenTask {
+  userTaskKey: string;
+  /** The task's name, else its element id. */
+  name: string;
+  processName: string;
+  processDefinitionId: string;
+  processInstanceKey: string;
+  assignee: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  /** As the model gave it (ISO 8601 date-time), or null. */
+  dueDate: string | null;
+  creationDate: string;
+}
+
 export interface ReadScope {
   processDefinitionIds?: readonly string[];
   taskParty?: { username: string; groups: readonly string[] };
@@ -169,9 +185,8 @@ const processDefinition: Entity = {
     versionTag: str('t.version_tag'),
     resourceName: str('t.resource_name'),
     tenantId: str('t.tenant_id'),
-    // model.ts accepts a start event's zeebe:formDefinition but nothing records it (no column in
-    // resources), so it cannot be told here
-    hasStartForm: bool('0'),
+    // the none start event links a form (recorded at deployment, see Store and Deployments)
+    hasStartForm: bool('(t.start_form_id IS NOT NULL)'),
     // not in the 8.8 OpenAPI spec, but required by camunda-api-zod-schemas' 8.8 processDefinitionSchema
     state: oneOf(`'ACTIVE'`, PROCESS_DEFINITION_STATES),
   },
@@ -659,6 +674,50 @@ export class Queries {
     return row.content;
   }
 
+  /**
+   * GET /v2/process-definitions/{processDefinitionKey}/form: the start form, or undefined when the
+   * none start event links none (204). The form is the latest deployed version of the linked id, as
+   * for a user task's linked form (binding type `latest`), looked up when asked: a form deployed
+   * after its process is found, and a new version of the form is served at once.
+   */
+  getProcessDefinitionStartForm(processDefinitionKey: string): Item | undefined {
+    const row = this.db
+      .prepare(`SELECT start_form_id AS formId, tenant_id AS tenantId FROM resources WHERE key = ? AND kind = 'process'`)
+      .get(parseKey('processDefinitionKey', processDefinitionKey)) as { formId: string | null; tenantId: string } | undefined;
+    if (!row) throw notFound(processDefinition.name, processDefinitionKey);
+    if (row.formId === null) return undefined;
+    const latest = this.db
+      .prepare(`SELECT key FROM resources WHERE kind = 'form' AND tenant_id = ? AND resource_id = ? ORDER BY version DESC LIMIT 1`)
+      .get(row.tenantId, row.formId) as { key: number } | undefined;
+    const result = latest && this.forms.find(BigInt(latest.key));
+    if (!result) throw new EngineError('NOT_FOUND', `Form with id '${row.formId}' (the start form of process definition '${processDefinitionKey}') not found: deploy it`);
+    return result;
+  }
+
+  /**
+   * The latest version of each process that a user may start (a none start event), for the
+   * Tasklist's start page. `processDefinitionIds` undefined: every process.
+   */
+  startableProcessDefinitions(processDefinitionIds?: readonly string[]): { processDefinitionKey: string; processDefinitionId: string; name?: string; version: number; hasStartForm: boolean }[] {
+    if (processDefinitionIds && processDefinitionIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT t.key, t.resource_id, t.name, t.version, t.start_form_id FROM resources t
+          WHERE t.kind = 'process' AND t.none_start IS NOT 0
+            AND t.version = (SELECT MAX(r.version) FROM resources r WHERE r.kind = t.kind AND r.tenant_id = t.tenant_id AND r.resource_id = t.resource_id)
+            ${processDefinitionIds ? `AND t.resource_id IN (SELECT value FROM json_each(?))` : ''}
+          ORDER BY t.resource_id, t.tenant_id`,
+      )
+      .all(...(processDefinitionIds ? [JSON.stringify(processDefinitionIds)] : [])) as { key: number; resource_id: string; name: string | null; version: number; start_form_id: string | null }[];
+    return rows.map((r) => ({
+      processDefinitionKey: String(r.key),
+      processDefinitionId: r.resource_id,
+      ...(r.name !== null ? { name: r.name } : {}),
+      version: r.version,
+      hasStartForm: r.start_form_id !== null,
+    }));
+  }
+
   /** POST /v2/process-instances/search */
   searchProcessInstances(body: unknown, scope?: ReadScope): SearchResult {
     return this.processInstances.search(body, { where: scopeWhere(scope) });
@@ -709,6 +768,37 @@ export class Queries {
       source: { sql: TASK_SCOPE_VARIABLES, params: [task.scope, task.pi, task.pi] },
       truncateValues: options.truncateValues,
     });
+  }
+
+  /**
+   * What a completion of the task is checked against: the linked form's schema (JSON text) and the
+   * variables the task sees (the innermost copy of each name: the highest scope key, see
+   * TASK_SCOPE_VARIABLES). Undefined when there is no such open task or it links no deployed form.
+   */
+  userTaskFormContext(userTaskKey: string): { formKey: string; schema: string; variables: Record<string, unknown> } | undefined {
+    if (!/^\d{1,19}$/.test(userTaskKey)) return undefined;
+    const task = this.db
+      .prepare(`SELECT element_instance_key AS scope, process_instance_key AS pi, form_key AS formKey, state FROM user_tasks WHERE key = ?`)
+      .get(BigInt(userTaskKey)) as { scope: number; pi: number; formKey: number | null; state: string } | undefined;
+    // A task no longer open is refused by the engine, as it says (INVALID_STATE), not by its form.
+    if (!task || task.formKey === null || task.state !== 'CREATED') return undefined;
+    const form = this.db.prepare(`SELECT content FROM resources WHERE key = ? AND kind = 'form'`).get(task.formKey) as { content: string } | undefined;
+    if (!form) return undefined;
+    const rows = this.db.prepare(`SELECT t.name, t.value, t.scope_key AS scopeKey FROM ${TASK_SCOPE_VARIABLES}`).all(task.scope, task.pi, task.pi) as {
+      name: string;
+      value: string;
+      scopeKey: number;
+    }[];
+    const innermost = new Map<string, { value: string; scopeKey: number }>();
+    for (const r of rows) {
+      const seen = innermost.get(r.name);
+      if (!seen || r.scopeKey > seen.scopeKey) innermost.set(r.name, r);
+    }
+    return {
+      formKey: String(task.formKey),
+      schema: form.content,
+      variables: Object.fromEntries([...innermost].map(([name, v]) => [name, JSON.parse(v.value) as unknown])),
+    };
   }
 
   /** POST /v2/variables/search[?truncateValues=false] */
@@ -764,6 +854,51 @@ export class Queries {
       candidateUsers: JSON.parse(row.users) as string[],
       candidateGroups: JSON.parse(row.groups) as string[],
     };
+  }
+
+  /**
+   * The open (CREATED) user tasks a user works on: assigned to them, or unassigned with them as a
+   * candidate user or a member of a candidate group (what the Tasklist's notifications and daily
+   * digest count; READ_USER_TASK on a process is not being a party). Oldest first, at most `limit`.
+   */
+  openTasksOfParty(party: { username: string; groups: readonly string[] }, limit = 10_000): OpenTask[] {
+    const groups = party.groups.length ? `OR EXISTS (SELECT 1 FROM json_each(t.candidate_groups) WHERE value IN (SELECT value FROM json_each(?)))` : '';
+    const rows = this.db
+      .prepare(
+        `SELECT t.key, t.name, t.element_id, t.process_instance_key, t.process_definition_id, t.assignee, t.due_date, t.creation_date,
+                t.candidate_groups, t.candidate_users,
+                COALESCE((SELECT NULLIF(r.name, '') FROM resources r WHERE r.key = t.process_definition_key), t.process_definition_id) AS process_name
+           FROM user_tasks t
+          WHERE t.state = 'CREATED'
+            AND (t.assignee = ?
+                 OR (t.assignee IS NULL AND (EXISTS (SELECT 1 FROM json_each(t.candidate_users) WHERE value = ?) ${groups})))
+          ORDER BY t.key LIMIT ?`,
+      )
+      .all(party.username, party.username, ...(party.groups.length ? [JSON.stringify(party.groups)] : []), limit) as {
+      key: number;
+      name: string | null;
+      element_id: string;
+      process_instance_key: number;
+      process_definition_id: string;
+      assignee: string | null;
+      due_date: string | null;
+      creation_date: number;
+      candidate_groups: string;
+      candidate_users: string;
+      process_name: string;
+    }[];
+    return rows.map((r) => ({
+      userTaskKey: String(r.key),
+      name: r.name ?? r.element_id,
+      processName: r.process_name,
+      processDefinitionId: r.process_definition_id,
+      processInstanceKey: String(r.process_instance_key),
+      assignee: r.assignee,
+      candidateGroups: JSON.parse(r.candidate_groups) as string[],
+      candidateUsers: JSON.parse(r.candidate_users) as string[],
+      dueDate: r.due_date,
+      creationDate: new Date(r.creation_date).toISOString(),
+    }));
   }
 
   /**

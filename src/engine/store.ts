@@ -242,6 +242,10 @@ export class Store {
     this.ensureColumn('process_instances', 'message_correlation_key', 'TEXT');
     // Who caused a job (a clerk completing a task, a user starting an instance), for the registry's audit trail.
     this.ensureColumn('jobs', 'caused_by', 'TEXT');
+    // A process's none start event (1/0; NULL: deployed before this was recorded, filled in at open)
+    // and the form it links, so the read side can answer hasStartForm and the start form.
+    this.ensureColumn('resources', 'none_start', 'INTEGER');
+    this.ensureColumn('resources', 'start_form_id', 'TEXT');
     const row = this.db.prepare(`SELECT value FROM meta WHERE name = 'next_key'`).get() as { value: string } | undefined;
     this.nextKeyValue = row ? Number(row.value) : KEY_BASE + 1;
     this.persistKey = this.db.prepare(`INSERT INTO meta (name, value) VALUES ('next_key', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`);

@@ -18,6 +18,11 @@
  *   field's static `values`.
  *
  * Validation rules given as FEEL (`=…`) are not evaluated (noted in `skipped`).
+ *
+ * Every problem is reported twice over: `problems` are structured (the field's path and label, the
+ * rule, the message in English and in Chinese — the server answers clerks with the Chinese one,
+ * next to the field it names), `issues` are the same as English lines for people reading a log or
+ * a test failure (`path（label）: message`).
  */
 import { compile, evaluate } from '../engine/feel.js';
 
@@ -32,11 +37,24 @@ interface Component extends Obj {
   components?: Component[];
 }
 
+/** One thing wrong with a submission. */
+export interface FormIssue {
+  /** The field's key, nested as submitted: `filing.unitName`, `itemScores[0].score`. */
+  path: string;
+  /** The field's label in the form, when it has one. */
+  label?: string;
+  /** The rule broken: required, min, max, minLength, maxLength, pattern, email, phone, decimalDigits, values, format, type, unknownField, hidden, disabled, expression. */
+  rule: string;
+  message: { en: string; zh: string };
+}
+
 export interface FormSubmission {
   /** The variables the form submits (what to complete the task with). */
   variables: Record<string, unknown>;
-  /** Everything wrong with the submission; empty when the form would submit it. */
+  /** Everything wrong with the submission, as English lines `path（label）: message`; empty when the form would submit it. */
   issues: string[];
+  /** The same problems, structured, with Chinese messages for clerks. */
+  problems: FormIssue[];
   /** Rules that could not be checked (FEEL validation values). */
   skipped: string[];
 }
@@ -88,7 +106,32 @@ function staticValues(c: Component): unknown[] | undefined {
   return Array.isArray(c.values) ? (c.values as Array<{ value: unknown }>).map((v) => v.value) : undefined;
 }
 
-const describe = (c: Component, path: string) => `${path}${c.label ? `（${String(c.label)}）` : ''}`;
+const labelOf = (c: Component): string | undefined => (typeof c.label === 'string' && c.label.trim() ? c.label : undefined);
+
+/** The labels of a field's static options, for a clerk ("必须是下列选项之一：通过、不通过"). */
+const optionLabels = (c: Component): string =>
+  Array.isArray(c.values) ? (c.values as Array<{ label?: unknown; value: unknown }>).map((v) => (typeof v.label === 'string' && v.label ? v.label : JSON.stringify(v.value))).join('、') : '';
+
+export interface SubmissionOptions {
+  /**
+   * `submitted` is what a form sent (the server checking a completion), not a caller's answers: it
+   * carries the values of expression fields, which form-js computes and submits. Each must be the
+   * value the form computes; without this option, giving one is an error (the form computes it).
+   */
+  asSubmitted?: boolean;
+}
+
+/** JSON equality, numbers within rounding (FEEL and JavaScript may compute a decimal a hair apart). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => sameValue(a[k], b[k]));
+  }
+  return a === b;
+}
 
 /**
  * Checks a submission against a form schema and fills it as the form would. `taskVariables` are
@@ -99,9 +142,15 @@ export function formSubmission(
   submitted: Record<string, unknown>,
   taskVariables: Record<string, unknown> = {},
   now: () => number = Date.now,
+  options: SubmissionOptions = {},
 ): FormSubmission {
-  const issues: string[] = [];
+  const problems: FormIssue[] = [];
   const skipped: string[] = [];
+  /** Records a problem of field `c` (or of a bare path, for items and unknown keys). */
+  const problem = (c: Component | undefined, path: string, rule: string, en: string, zh: string) => {
+    const label = c ? labelOf(c) : undefined;
+    problems.push({ path, ...(label ? { label } : {}), rule, message: { en, zh } });
+  };
   const context = (): Obj => ({ ...taskVariables, ...submitted });
 
   /** Validates one level (the form, a group path, a dynamic list item) and returns what it submits. */
@@ -124,25 +173,25 @@ export function formSubmission(
           known.add(key);
           const path = `${prefix}${key}`;
           if (hidden) {
-            if (given[key] !== undefined) issues.push(`${describe(c, path)}: is hidden by its condition, so the form submits nothing for it`);
+            if (given[key] !== undefined) problem(c, path, 'hidden', 'is hidden by its condition, so the form submits nothing for it', '此项按条件隐藏，表单不提交它，不应填写');
             continue;
           }
           if (c.type === 'group') {
             const inner = given[key];
             if (inner !== undefined && !isObj(inner)) {
-              issues.push(`${describe(c, path)}: must be an object of the group's fields`);
+              problem(c, path, 'type', "must be an object of the group's fields", '应为该分组各字段组成的对象');
               continue;
             }
             out[key] = level(c.components ?? [], inner ?? {}, isObj(prefill[key]) ? (prefill[key] as Obj) : {}, `${path}.`, itemContext);
           } else {
             const items = given[key] ?? prefill[key] ?? [];
             if (!Array.isArray(items)) {
-              issues.push(`${describe(c, path)}: must be a list`);
+              problem(c, path, 'type', 'must be a list', '应为列表');
               continue;
             }
             out[key] = items.map((item, i) => {
               if (!isObj(item)) {
-                issues.push(`${path}[${i}]: must be an object of the list's fields`);
+                problem(undefined, `${path}[${i}]`, 'type', "must be an object of the list's fields", '列表中的每一项应为各字段组成的对象');
                 return item;
               }
               // form-js exposes the row as `this` (and the enclosing data as `parent`, the 1-based index path as `i`).
@@ -156,12 +205,18 @@ export function formSubmission(
         const path = `${prefix}${c.key}`;
         const has = given[c.key] !== undefined;
         if (hidden || c.disabled === true) {
-          if (has) issues.push(`${describe(c, path)}: is ${hidden ? 'hidden by its condition' : 'disabled'}, so the form submits nothing for it`);
+          if (has) {
+            if (hidden) problem(c, path, 'hidden', 'is hidden by its condition, so the form submits nothing for it', '此项按条件隐藏，表单不提交它，不应填写');
+            else problem(c, path, 'disabled', 'is disabled, so the form submits nothing for it', '此项不可编辑，表单不提交它，不应填写');
+          }
           continue;
         }
         if (c.type === 'expression') {
-          if (has) issues.push(`${describe(c, path)}: is an expression field; the form computes it`);
-          else if (typeof c.expression === 'string') out[c.key] = feelValue(c.expression, { ...context(), ...(itemContext ?? {}) }, now);
+          const computed = typeof c.expression === 'string' ? feelValue(c.expression, { ...context(), ...(itemContext ?? {}) }, now) : undefined;
+          if (has && !(options.asSubmitted && sameValue(given[c.key], computed ?? null))) {
+            if (options.asSubmitted) problem(c, path, 'expression', `is an expression field; the form computes ${JSON.stringify(computed ?? null)}, not ${JSON.stringify(given[c.key])}`, '与表单自动计算的结果不一致');
+            else problem(c, path, 'expression', 'is an expression field; the form computes it', '此项由表单自动计算，不应填写');
+          } else if (computed !== undefined) out[c.key] = computed;
           continue;
         }
         const value = has ? given[c.key] : prefill[c.key] !== undefined ? prefill[c.key] : c.defaultValue !== undefined ? c.defaultValue : emptyValue(c);
@@ -171,14 +226,14 @@ export function formSubmission(
     };
     visit(components, false);
     for (const key of Object.keys(given)) {
-      if (!known.has(key)) issues.push(`${prefix}${key}: is not a field of the form (fields here: ${[...known].join(', ') || 'none'})`);
+      if (!known.has(key)) problem(undefined, `${prefix}${key}`, 'unknownField', `is not a field of the form (fields here: ${[...known].join(', ') || 'none'})`, '不是表单中的字段，不能提交');
     }
     return out;
   };
 
   const check = (c: Component, path: string, value: unknown, given: boolean) => {
     const v = (c.validate ?? {}) as Obj;
-    const name = describe(c, path);
+    const issue = (rule: string, en: string, zh: string) => problem(c, path, rule, en, zh);
     const feel = (rule: string) => {
       const r = v[rule];
       if (typeof r === 'string' && r.trim().startsWith('=')) {
@@ -189,7 +244,7 @@ export function formSubmission(
     };
     // form-js: null, '', [] and an unchecked checkbox do not satisfy `required`.
     if (v.required === true && (isEmpty(value) || (c.type === 'checkbox' && value === false))) {
-      issues.push(`${name}: is required${given ? '' : ' and was not given'}`);
+      issue('required', `is required${given ? '' : ' and was not given'}`, '此项为必填项');
       return;
     }
     if (isEmpty(value)) return;
@@ -198,59 +253,77 @@ export function formSubmission(
         const serialized = c.serializeToString === true;
         const n = typeof value === 'number' ? value : serialized && typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
         if (!Number.isFinite(n)) {
-          issues.push(`${name}: must be a number${serialized ? ' (or a numeric string)' : ''}, is ${JSON.stringify(value)}`);
+          issue('type', `must be a number${serialized ? ' (or a numeric string)' : ''}, is ${JSON.stringify(value)}`, '必须是数字');
           return;
         }
-        if (!feel('min') && typeof v.min === 'number' && n < v.min) issues.push(`${name}: must be at least ${v.min}, is ${n}`);
-        if (!feel('max') && typeof v.max === 'number' && n > v.max) issues.push(`${name}: must be at most ${v.max}, is ${n}`);
-        if (typeof c.decimalDigits === 'number' && !Number.isInteger(n * 10 ** c.decimalDigits)) issues.push(`${name}: may have at most ${c.decimalDigits} decimal digits`);
+        if (!feel('min') && typeof v.min === 'number' && n < v.min) issue('min', `must be at least ${v.min}, is ${n}`, `不能小于 ${v.min}`);
+        if (!feel('max') && typeof v.max === 'number' && n > v.max) issue('max', `must be at most ${v.max}, is ${n}`, `不能大于 ${v.max}`);
+        if (typeof c.decimalDigits === 'number' && !Number.isInteger(n * 10 ** c.decimalDigits)) {
+          issue('decimalDigits', `may have at most ${c.decimalDigits} decimal digits`, c.decimalDigits === 0 ? '必须是整数' : `最多 ${c.decimalDigits} 位小数`);
+        }
         return;
       }
       case 'checkbox':
-        if (typeof value !== 'boolean') issues.push(`${name}: must be true or false, is ${JSON.stringify(value)}`);
+        if (typeof value !== 'boolean') issue('type', `must be true or false, is ${JSON.stringify(value)}`, '必须是“是”或“否”');
         return;
       case 'checklist':
       case 'taglist': {
         if (!Array.isArray(value)) {
-          issues.push(`${name}: must be a list of the field's values`);
+          issue('type', "must be a list of the field's values", '应为选项列表');
           return;
         }
         const allowed = staticValues(c);
-        if (allowed) for (const item of value) if (!allowed.some((a) => JSON.stringify(a) === JSON.stringify(item))) issues.push(`${name}: ${JSON.stringify(item)} is not one of ${JSON.stringify(allowed)}`);
+        if (allowed) {
+          for (const item of value) {
+            if (!allowed.some((a) => JSON.stringify(a) === JSON.stringify(item))) issue('values', `${JSON.stringify(item)} is not one of ${JSON.stringify(allowed)}`, `必须是下列选项之一：${optionLabels(c)}`);
+          }
+        }
         return;
       }
       case 'radio':
       case 'select': {
         const allowed = staticValues(c);
-        if (allowed && !allowed.some((a) => JSON.stringify(a) === JSON.stringify(value))) issues.push(`${name}: ${JSON.stringify(value)} is not one of ${JSON.stringify(allowed)}`);
+        if (allowed && !allowed.some((a) => JSON.stringify(a) === JSON.stringify(value))) {
+          issue('values', `${JSON.stringify(value)} is not one of ${JSON.stringify(allowed)}`, `必须是下列选项之一：${optionLabels(c)}`);
+        }
         return;
       }
       case 'datetime': {
         const sub = String(c.subtype ?? 'date');
         const re = sub === 'date' ? DATE : sub === 'time' ? TIME : DATETIME;
-        if (typeof value !== 'string' || !re.test(value)) issues.push(`${name}: must be a ${sub} (${sub === 'date' ? 'YYYY-MM-DD' : sub === 'time' ? 'HH:mm' : 'YYYY-MM-DDTHH:mm'}), is ${JSON.stringify(value)}`);
+        const format = sub === 'date' ? 'YYYY-MM-DD' : sub === 'time' ? 'HH:mm' : 'YYYY-MM-DDTHH:mm';
+        if (typeof value !== 'string' || !re.test(value)) {
+          issue('format', `must be a ${sub} (${format}), is ${JSON.stringify(value)}`, `格式不正确（须为${sub === 'date' ? '日期' : sub === 'time' ? '时间' : '日期时间'} ${format}）`);
+        }
         return;
       }
       case 'textfield':
       case 'textarea': {
         if (typeof value !== 'string') {
-          issues.push(`${name}: must be text, is ${JSON.stringify(value)}`);
+          issue('type', `must be text, is ${JSON.stringify(value)}`, '应为文字');
           return;
         }
-        if (!feel('minLength') && typeof v.minLength === 'number' && value.length < v.minLength) issues.push(`${name}: must have at least ${v.minLength} characters, has ${value.length}`);
-        if (!feel('maxLength') && typeof v.maxLength === 'number' && value.length > v.maxLength) issues.push(`${name}: must have at most ${v.maxLength} characters, has ${value.length}`);
+        if (!feel('minLength') && typeof v.minLength === 'number' && value.length < v.minLength) {
+          issue('minLength', `must have at least ${v.minLength} characters, has ${value.length}`, `不能少于 ${v.minLength} 个字符`);
+        }
+        if (!feel('maxLength') && typeof v.maxLength === 'number' && value.length > v.maxLength) {
+          issue('maxLength', `must have at most ${v.maxLength} characters, has ${value.length}`, `不能多于 ${v.maxLength} 个字符`);
+        }
         if (typeof v.pattern === 'string' && v.pattern && !feel('pattern')) {
           // form-js tests the pattern as given (not anchored), like `new RegExp(pattern).test(value)`.
           let re: RegExp | undefined;
           try {
             re = new RegExp(v.pattern);
           } catch {
-            issues.push(`${name}: the form's pattern ${v.pattern} is not a valid regular expression`);
+            issue('pattern', `the form's pattern ${v.pattern} is not a valid regular expression`, '表单的格式规则有误，请联系流程管理员');
           }
-          if (re && !re.test(value)) issues.push(`${name}: must match ${v.pattern}${typeof v.patternErrorMessage === 'string' ? ` (${v.patternErrorMessage})` : ''}, is ${JSON.stringify(value)}`);
+          if (re && !re.test(value)) {
+            const own = typeof v.patternErrorMessage === 'string' && v.patternErrorMessage.trim() ? v.patternErrorMessage : undefined;
+            issue('pattern', `must match ${v.pattern}${own ? ` (${own})` : ''}, is ${JSON.stringify(value)}`, own ?? `格式不正确（须符合 ${v.pattern}）`);
+          }
         }
-        if (v.validationType === 'email' && !EMAIL.test(value)) issues.push(`${name}: must be an e-mail address, is ${JSON.stringify(value)}`);
-        if (v.validationType === 'phone' && !PHONE.test(value)) issues.push(`${name}: must be a phone number, is ${JSON.stringify(value)}`);
+        if (v.validationType === 'email' && !EMAIL.test(value)) issue('email', `must be an e-mail address, is ${JSON.stringify(value)}`, '格式不正确（须为电子邮箱地址）');
+        if (v.validationType === 'phone' && !PHONE.test(value)) issue('phone', `must be a phone number, is ${JSON.stringify(value)}`, '格式不正确（须为电话号码）');
         return;
       }
       default:
@@ -259,5 +332,6 @@ export function formSubmission(
   };
 
   const variables = level((schema.components as Component[] | undefined) ?? [], submitted, taskVariables, '', undefined);
-  return { variables, issues, skipped };
+  const issues = problems.map((p) => `${p.path}${p.label ? `（${p.label}）` : ''}: ${p.message.en}`);
+  return { variables, issues, problems, skipped };
 }

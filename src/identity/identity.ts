@@ -451,6 +451,56 @@ export class Identity {
     };
   }
 
+  /** The groups a user is a member of (undefined: no such user); the task rules' GroupDirectory. */
+  groupsOf(username: string): readonly string[] | undefined {
+    return this.principal(username)?.groups;
+  }
+
+  /**
+   * The people a user task may be given to (Tasklist's assignee picker): the candidate users that
+   * are accounts, and every member of the candidate groups; persons only (no service accounts),
+   * by username.
+   */
+  candidates(candidateUsers: readonly string[], candidateGroups: readonly string[]): { username: string; name: string }[] {
+    if (candidateUsers.length === 0 && candidateGroups.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT username, name FROM users
+          WHERE kind = 'USER'
+            AND (username IN (SELECT value FROM json_each(?))
+                 OR username IN (SELECT username FROM group_members WHERE group_id IN (SELECT value FROM json_each(?))))
+          ORDER BY username`,
+      )
+      .all(JSON.stringify(candidateUsers), JSON.stringify(candidateGroups)) as { username: string; name: string }[];
+  }
+
+  /** Display names of these users (an unknown one is left out). */
+  namesOf(usernames: readonly string[]): Map<string, string> {
+    if (usernames.length === 0) return new Map();
+    const rows = this.db.prepare(`SELECT username, name FROM users WHERE username IN (SELECT value FROM json_each(?))`).all(JSON.stringify(usernames)) as {
+      username: string;
+      name: string;
+    }[];
+    return new Map(rows.map((r) => [r.username, r.name]));
+  }
+
+  /**
+   * Every person's username and groups (not service accounts): whom the daily digest goes to,
+   * each with the groups their tasks come through.
+   */
+  people(): { username: string; groups: string[] }[] {
+    const rows = this.db
+      .prepare(`SELECT u.username, g.group_id FROM users u LEFT JOIN group_members g ON g.username = u.username WHERE u.kind = 'USER' ORDER BY u.username, g.group_id`)
+      .all() as { username: string; group_id: string | null }[];
+    const out = new Map<string, string[]>();
+    for (const r of rows) {
+      const groups = out.get(r.username) ?? [];
+      if (r.group_id) groups.push(r.group_id);
+      out.set(r.username, groups);
+    }
+    return [...out].map(([username, groups]) => ({ username, groups }));
+  }
+
   // -------------------------------------------------------------------------------------------
   // Users
 

@@ -146,8 +146,9 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
   {
     roleId: 'clerk',
     name: '经办人员',
-    description: 'Sees, claims and completes the user tasks of their candidate groups (or assigned to them); no other permission.',
-    grants: [],
+    description: 'Sees, claims and completes the user tasks of their candidate groups (or assigned to them); reads the procedures (process definitions and their diagrams), not their instances.',
+    // The procedures are public documents; the Tasklist shows a task in its diagram and filters by procedure.
+    grants: [some('PROCESS_DEFINITION', 'READ_PROCESS_DEFINITION')],
   },
   {
     roleId: 'worker',

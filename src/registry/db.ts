@@ -340,6 +340,35 @@ export interface SkillsCenterReportTable {
   created_at: string;
 }
 
+export interface TaskCommentTable {
+  id: string;
+  user_task_key: string;
+  process_instance_key: string | null;
+  author: string;
+  author_name: string;
+  text: string;
+  created_at: string;
+  /** Order of the comments of one task (1, 2, …): timestamps of a pinned clock may tie. */
+  seq: number;
+}
+
+export interface TaskFilterTable {
+  id: string;
+  owner: string;
+  name: string;
+  /** JSON object, as the page saved it. */
+  filter: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TasklistUserTable {
+  username: string;
+  notifications_seen_at: string | null;
+  /** China date (YYYY-MM-DD) of the last daily digest sent. */
+  digest_sent_on: string | null;
+}
+
 export interface DB {
   meta: MetaTable;
   audit_head: AuditHeadTable;
@@ -364,6 +393,9 @@ export interface DB {
   management_periods: ManagementPeriodTable;
   management_assessments: ManagementAssessmentTable;
   management_events: ManagementEventTable;
+  task_comments: TaskCommentTable;
+  task_filters: TaskFilterTable;
+  tasklist_users: TasklistUserTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres';

@@ -89,3 +89,4 @@ export {
   type StopBenefitsInput,
 } from './repos/management-periods.js';
 export { RETENTION_YEARS, type RetentionClass, type ArchiveRecord } from './repos/archives.js';
+export { MAX_COMMENT_LENGTH, MAX_FILTER_BYTES, MAX_FILTER_NAME_LENGTH, type TaskComment, type TaskFilter, type TasklistUserState } from './repos/tasklist.js';

@@ -25,6 +25,7 @@ import { NationalUploads } from './repos/national-uploads.js';
 import { Notices, Objections } from './repos/notices.js';
 import { Quotas } from './repos/quotas.js';
 import { SkillsCenterReports } from './repos/skills-center-reports.js';
+import { TaskComments, TaskFilters, TasklistUsers } from './repos/tasklist.js';
 import * as v from './validation.js';
 
 /** DATABASE_URL: unset → SQLite in DATA_DIR/registry.db; postgres://… → PostgreSQL. */
@@ -77,6 +78,12 @@ export class Registry {
   readonly managementPeriods: ManagementPeriods;
   /** Reports of direct-recognition rounds to the filing place's skills center (001 附件2 四). */
   readonly skillsCenterReports: SkillsCenterReports;
+  /** Tasklist (任务中心): comments on user tasks, kept as the task's history. */
+  readonly taskComments: TaskComments;
+  /** Tasklist: each user's saved task-list filters. */
+  readonly taskFilters: TaskFilters;
+  /** Tasklist: each user's notification state (last seen, last daily digest). */
+  readonly tasklistUsers: TasklistUsers;
   readonly audit: {
     list(filter?: z.input<typeof AuditListSchema>): Promise<AuditEntry[]>;
     verify(): Promise<AuditVerification>;
@@ -103,6 +110,9 @@ export class Registry {
     this.appointments = new Appointments(core);
     this.managementPeriods = new ManagementPeriods(core);
     this.skillsCenterReports = new SkillsCenterReports(core);
+    this.taskComments = new TaskComments(core);
+    this.taskFilters = new TaskFilters(core);
+    this.tasklistUsers = new TasklistUsers(core);
     this.audit = {
       list: async (filter = {}) => {
         const f = v.parse('audit.list', AuditListSchema, filter);

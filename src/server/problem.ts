@@ -12,6 +12,15 @@ export interface ProblemDetail {
   status: number;
   detail: string;
   instance: string;
+  /** pingpin's extension member (RFC 9457 §3.2): which input fields are wrong, for a page to show next to them. */
+  fields?: ProblemField[];
+}
+
+/** One wrong input field: its name (path, e.g. `itemScores[0].score`), its label, what is wrong (in Chinese, for clerks). */
+export interface ProblemField {
+  name: string;
+  label?: string;
+  message: string;
 }
 
 /** An error that already knows its HTTP answer. Throw it from handlers, parsers and validators. */
@@ -21,6 +30,7 @@ export class HttpProblem extends Error {
     readonly title: string,
     detail: string,
     readonly headers: Record<string, string> = {},
+    readonly fields?: ProblemField[],
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -102,6 +112,7 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
     status: problem.status,
     detail: problem.message,
     instance: requestPath(req),
+    ...(problem.fields ? { fields: problem.fields } : {}),
   };
   res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(body));
 }

@@ -231,6 +231,8 @@ export class ResponseGate {
 export interface MountOptions {
   /** Large answers (routes with `large`) take turns here. */
   gate?: ResponseGate;
+  /** The 405 for a known path and another method (default: 8.8's English). */
+  methodNotAllowed?: (method: string, allowed: string[]) => HttpProblem;
 }
 
 const hasBody = (req: Request): boolean =>
@@ -318,7 +320,12 @@ export function mountRoutes(router: Router, routes: readonly Route[], options: M
   for (const r of routes) methodsByPath.set(r.path, [...(methodsByPath.get(r.path) ?? []), r.method.toUpperCase()]);
   for (const [path, methods] of methodsByPath) {
     router.all(path, (req, res) =>
-      sendProblem(req, res, new HttpProblem(405, 'Method Not Allowed', `${req.method} is not supported on this path; use ${methods.join(', ')}`, { Allow: methods.join(', ') })),
+      sendProblem(
+        req,
+        res,
+        options.methodNotAllowed?.(req.method, methods) ??
+          new HttpProblem(405, 'Method Not Allowed', `${req.method} is not supported on this path; use ${methods.join(', ')}`, { Allow: methods.join(', ') }),
+      ),
     );
   }
 }

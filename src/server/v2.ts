@@ -7,9 +7,11 @@ import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { EngineCommands, UserTaskChangeset } from '../engine/types.js';
+import { formSubmission } from '../forms/submission.js';
 import { checkJsonBody, DEFAULT_MAX_VARIABLES_BYTES } from './limits.js';
 import { readMultipart } from './multipart.js';
-import { canReadTask, canUpdateTask, isTaskParty, type Principal, type TaskParties } from '../identity/access.js';
+import { canUpdateTask, isTaskParty, type Principal, type TaskParties } from '../identity/access.js';
+import { checkAssigneeIsCandidate, hasCandidates, visibleTask as findVisibleTask, type GroupDirectory } from './tasks.js';
 import type { KeyedEntity, ReadScope } from '../engine/queries.js';
 import { HttpProblem, invalidArgument, problemErrorHandler, sendProblem, type StorageReport } from './problem.js';
 import { authenticated, forbidden, mountRoutes, permission, Reply, ResponseGate, route, scoped, scopeIds, type Ctx, type Route } from './routes.js';
@@ -55,6 +57,10 @@ export interface QueriesLike {
   getUserTask(key: string): Awaitable<unknown>;
   /** The linked form, or undefined when the user task has none (→ 204). */
   getUserTaskForm(key: string): Awaitable<unknown>;
+  /** The start form (the none start event's linked form), or undefined when there is none (→ 204). */
+  getProcessDefinitionStartForm(processDefinitionKey: string): Awaitable<unknown>;
+  /** The linked form's schema and the task's variables, for checking a completion; undefined without a linked form. */
+  userTaskFormContext(userTaskKey: string): Awaitable<{ formKey: string; schema: string; variables: Record<string, unknown> } | undefined>;
   searchUserTaskVariables(userTaskKey: string, body: unknown, options?: VariableSearchOptions): Awaitable<unknown>;
   searchVariables(body: unknown, options?: VariableSearchOptions, scope?: ReadScope): Awaitable<unknown>;
   getVariable(key: string): Awaitable<unknown>;
@@ -93,6 +99,10 @@ export interface V2Deps {
    * delivered, past which further large answers wait their turn (see ResponseGate). Default 64 MB.
    */
   maxUndeliveredBytes?: number;
+  /** Group membership (Identity), for the rule that a task with candidates is assigned only to one of them. */
+  groups?: GroupDirectory;
+  /** The engine clock (epoch ms), for FEEL in form rules checked at completion. Default: system time. */
+  now?: () => number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
@@ -146,14 +156,34 @@ export function v2Routes(deps: V2Deps): Route[] {
     processDefinitionIds: scopeIds(principal, 'PROCESS_DEFINITION', permissionType),
   });
 
-  /** A user task the caller may see (assignee, candidate, or READ_USER_TASK on its process), else 403; 404 when there is none. */
-  const visibleTask = async (ctx: Ctx<unknown>): Promise<TaskParties> => {
-    const task = await queries.userTaskParties(ctx.key);
-    if (!task) throw new HttpProblem(404, 'NOT_FOUND', `User task with key '${ctx.key}' not found`);
-    Object.assign(ctx.audit, { userTaskKey: ctx.key, processDefinitionId: task.processDefinitionId, processInstanceKey: task.processInstanceKey });
-    // Whoever may update a process's tasks may also find them (8.8 checks UPDATE_USER_TASK alone for the commands).
-    if (!canReadTask(ctx.principal, task) && !canUpdateTask(ctx.principal, task)) throw forbidden('READ_USER_TASK', 'PROCESS_DEFINITION', task.processDefinitionId);
-    return task;
+  /** A user task the caller may see, else 403; 404 when there is none (src/server/tasks.ts, shared with /api/tasklist). */
+  const visibleTask = (ctx: Ctx<unknown>): Promise<TaskParties> => findVisibleTask(queries, ctx);
+
+  /**
+   * A task with a linked form is completed only with what the form could submit (src/forms/
+   * submission.ts, the check the demo and the process tests make): fields the caller leaves out are
+   * filled from the task's variables, as Tasklist pre-fills the form. 400 otherwise, each wrong field
+   * named with its label and a Chinese message for the clerk.
+   */
+  const checkFormSubmission = async (userTaskKey: string, variables: Record<string, unknown>): Promise<void> => {
+    const form = await queries.userTaskFormContext(userTaskKey);
+    if (!form) return;
+    let schema: Record<string, unknown>;
+    try {
+      schema = JSON.parse(form.schema) as Record<string, unknown>;
+    } catch {
+      return; // the engine deploys only forms that parse; nothing to check against otherwise
+    }
+    const { problems } = formSubmission(schema, variables, form.variables, deps.now ?? Date.now, { asSubmitted: true });
+    if (problems.length === 0) return;
+    const first = problems[0]!;
+    throw new HttpProblem(
+      400,
+      'INVALID_ARGUMENT',
+      `表单校验未通过：${first.label ?? first.path}：${first.message.zh}${problems.length > 1 ? `…（共 ${problems.length} 处）` : ''}`,
+      {},
+      problems.map((p) => ({ name: p.path, ...(p.label ? { label: p.label } : {}), message: p.message.zh })),
+    );
   };
 
   /** Runs an engine command on behalf of the caller; a service account (a job worker) lets its job's cause carry on. */
@@ -206,6 +236,9 @@ export function v2Routes(deps: V2Deps): Route[] {
     ),
     route('get', '/process-definitions/:processDefinitionKey', { access: permission(PROCESS, 'READ_PROCESS_DEFINITION', processOf('processDefinition')) }, ({ key }) =>
       queries.getProcessDefinition(key),
+    ),
+    route('get', '/process-definitions/:processDefinitionKey/form', { access: permission(PROCESS, 'READ_PROCESS_DEFINITION', processOf('processDefinition')) }, async ({ key }) =>
+      (await queries.getProcessDefinitionStartForm(key)) ?? undefined,
     ),
     route('get', '/process-definitions/:processDefinitionKey/xml', { large: true, access: permission(PROCESS, 'READ_PROCESS_DEFINITION', processOf('processDefinition')) }, async ({ key }) =>
       new Reply(200, await queries.getProcessDefinitionXml(key), 'text/xml'),
@@ -372,14 +405,22 @@ export function v2Routes(deps: V2Deps): Route[] {
       const task = await visibleTask(ctx);
       const { key, body, principal, audit } = ctx;
       Object.assign(audit, { entityKey: key, details: { assignee: body.assignee } });
-      // Without UPDATE_USER_TASK a candidate may only claim the task for themselves, and not take it from someone else;
-      // seeing it through READ_USER_TASK is not being one of its parties.
+      // Without UPDATE_USER_TASK a party of the task (assignee, candidate) may claim it, or hand it over to
+      // another party, while it is unassigned or theirs; taking it from someone else needs the permission.
+      // Seeing it through READ_USER_TASK is not being one of its parties.
       if (!canUpdateTask(principal, task)) {
-        if (body.assignee !== principal.username || !isTaskParty(principal, task)) throw forbidden('UPDATE_USER_TASK', PROCESS, task.processDefinitionId);
+        if (!isTaskParty(principal, task)) throw forbidden('UPDATE_USER_TASK', PROCESS, task.processDefinitionId);
         if (task.assignee && task.assignee !== principal.username) {
+          if (body.assignee !== principal.username) throw forbidden('UPDATE_USER_TASK', PROCESS, task.processDefinitionId);
           throw new HttpProblem(409, 'INVALID_STATE', `User task with key '${key}' is already assigned to '${task.assignee}'`);
         }
+        // Handing over to someone who is no party: refused below when the task names candidates; a
+        // task without candidates is its assignee's alone, so there is nobody to hand it to.
+        if (body.assignee !== principal.username && !hasCandidates(task)) throw forbidden('UPDATE_USER_TASK', PROCESS, task.processDefinitionId);
       }
+      // A task with candidates goes only to one of them (任务中心: reassign within the candidate group), whoever assigns it.
+      // Giving it again to whom it is assigned to changes nothing, so it is no reassignment.
+      if (body.assignee !== task.assignee) checkAssigneeIsCandidate(task, body.assignee, deps.groups);
       // 8.8: allowOverride defaults to true.
       engine.assignUserTask(key, body.assignee, body.allowOverride ?? true);
     }),
@@ -411,6 +452,7 @@ export function v2Routes(deps: V2Deps): Route[] {
         if (task.assignee) throw new HttpProblem(403, 'FORBIDDEN', `User task with key '${ctx.key}' is assigned to '${task.assignee}'; only the assignee may complete it`);
         throw new HttpProblem(403, 'FORBIDDEN', `User task with key '${ctx.key}' is not assigned; claim it (assign it to yourself) before completing it`);
       }
+      await checkFormSubmission(ctx.key, ctx.body?.variables ?? {});
       acting(ctx.principal, () => engine.completeUserTask(ctx.key, ctx.body?.variables ?? undefined));
     }),
 

@@ -1,7 +1,8 @@
 /**
  * Access control, table-driven over every route the server answers: the /v2 engine table (v2.ts),
- * the identity table (identity-routes.ts), the session endpoints and GET /health. For each route:
- * nobody (no credentials) gets 401 with a Basic challenge; a clerk without grants gets a 403
+ * the identity table (identity-routes.ts), the Tasklist's table (tasklist-routes.ts, /api/tasklist),
+ * the session endpoints and GET /health. For each route:
+ * nobody (no credentials) gets 401 with a Basic challenge; a user without grants gets a 403
  * problem naming the missing permission (or, on routes open to every user, their documented
  * answer); and a user holding exactly the needed authorization, created through
  * POST /v2/authorizations, succeeds. A route added to a table without a row here fails the
@@ -13,6 +14,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionRoutes } from '../../src/server/auth.js';
 import { identityRoutes } from '../../src/server/identity-routes.js';
+import { tasklistRoutes } from '../../src/server/tasklist-routes.js';
 import { v2Routes } from '../../src/server/v2.js';
 import { bpmn, chain, job, message } from '../support/bpmn.js';
 import { eventually, startHarness, type Harness } from '../support/harness.js';
@@ -213,6 +215,15 @@ const rows: Row[] = [
     ok: 200,
     prepare: async () => ({ path: `/v2/process-definitions/${definitionKeys['access-task']}` }),
     check: (r) => expect(r.body.processDefinitionId).toBe('access-task'),
+  },
+  {
+    route: 'GET /v2/process-definitions/:processDefinitionKey/form',
+    right: [onTask('READ_PROCESS_DEFINITION')],
+    denied: [PD, 'READ_PROCESS_DEFINITION'],
+    notEnough: [{ as: [onJob('READ_PROCESS_DEFINITION')], permission: 'READ_PROCESS_DEFINITION' }],
+    // access-task's start event links no form
+    ok: 204,
+    prepare: async () => ({ path: `/v2/process-definitions/${definitionKeys['access-task']}/form` }),
   },
   {
     route: 'GET /v2/process-definitions/:processDefinitionKey/xml',
@@ -561,7 +572,7 @@ const rows: Row[] = [
     right: 'any',
     ok: 200,
     prepare: async () => ({ path: '/v2/authentication/me' }),
-    check: (r) => expect(r.body).toMatchObject({ username: 'nobody', roles: ['clerk'], groups: [] }),
+    check: (r) => expect(r.body).toMatchObject({ username: 'nobody', roles: [], groups: [] }),
   },
   {
     route: 'POST /v2/users',
@@ -843,7 +854,86 @@ const rows: Row[] = [
     prepare: async () => ({ path: '/v2/audit-logs/search', body: { page: { limit: 5 } } }),
     check: (r) => expect(itemsOf(r)).toHaveLength(5),
   },
+
+  // The Tasklist's own API (/api/tasklist): a task's comments and assignees for whoever may see the
+  // task (refused in Chinese to others); everything else is the caller's own.
+  {
+    route: 'GET /api/tasklist/user-tasks/:userTaskKey/comments',
+    right: 'candidate',
+    clerk: zhForbidden,
+    ok: 200,
+    prepare: async () => ({ path: `/api/tasklist/user-tasks/${(await startTask()).task}/comments` }),
+    check: (r) => expect(r.body).toEqual({ items: [] }),
+  },
+  {
+    route: 'POST /api/tasklist/user-tasks/:userTaskKey/comments',
+    right: 'candidate',
+    clerk: zhForbidden,
+    ok: 201,
+    prepare: async () => ({ path: `/api/tasklist/user-tasks/${(await startTask()).task}/comments`, body: { text: '请补充材料' } }),
+    check: (r) => expect(r.body).toMatchObject({ author: 'candidate', text: '请补充材料' }),
+  },
+  {
+    route: 'GET /api/tasklist/user-tasks/:userTaskKey/assignees',
+    right: 'candidate',
+    clerk: zhForbidden,
+    ok: 200,
+    prepare: async () => ({ path: `/api/tasklist/user-tasks/${(await startTask()).task}/assignees` }),
+    check: (r) => expect(r.body.items).toEqual([{ username: 'candidate', name: 'candidate' }]),
+  },
+  { route: 'GET /api/tasklist/filters', right: 'any', ok: 200, prepare: async () => ({ path: '/api/tasklist/filters' }), check: (r) => expect(r.body.items).toEqual(expect.any(Array)) },
+  {
+    route: 'POST /api/tasklist/filters',
+    right: 'any',
+    ok: 201,
+    prepare: async () => ({ path: '/api/tasklist/filters', body: { name: unique('筛选'), filter: { state: 'CREATED' } } }),
+  },
+  {
+    route: 'PUT /api/tasklist/filters/:id',
+    right: 'any',
+    ok: 200,
+    prepare: async () => ({ path: `/api/tasklist/filters/${await nobodysFilter()}`, body: { name: unique('改名'), filter: {} } }),
+  },
+  { route: 'DELETE /api/tasklist/filters/:id', right: 'any', ok: 204, prepare: async () => ({ path: `/api/tasklist/filters/${await nobodysFilter()}` }) },
+  {
+    route: 'GET /api/tasklist/startable-processes',
+    right: 'any',
+    ok: 200,
+    prepare: async () => ({ path: '/api/tasklist/startable-processes' }),
+    // Without CREATE_PROCESS_INSTANCE anywhere: nothing to start.
+    check: (r) => expect(r.body).toEqual({ items: [] }),
+  },
+  {
+    route: 'GET /api/tasklist/working-days',
+    right: 'any',
+    ok: 200,
+    prepare: async () => ({ path: '/api/tasklist/working-days?until=2030-01-02' }),
+    check: (r) => expect(r.body.items).toHaveProperty(['2030-01-02']),
+  },
+  {
+    route: 'GET /api/tasklist/notifications',
+    right: 'any',
+    ok: 200,
+    prepare: async () => ({ path: '/api/tasklist/notifications' }),
+    check: (r) => expect(r.body).toMatchObject({ newTasks: 0, digest: { overdue: [], dueToday: [], dueSoon: [] } }),
+  },
+  { route: 'POST /api/tasklist/notifications/seen', right: 'any', ok: 204, prepare: async () => ({ path: '/api/tasklist/notifications/seen' }) },
 ];
+
+/** A 403 problem in Chinese: the Tasklist API's answer to a user who may not see the task. */
+function zhForbidden(r: Answer): void {
+  expect(r.status, r.text).toBe(403);
+  expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  expect(r.body.title).toBe('FORBIDDEN');
+  expect(r.body.detail).toMatch(/无权查看此任务/);
+}
+
+/** A filter saved by the clerk without grants (who runs the `any` rows). */
+async function nobodysFilter(): Promise<string> {
+  const r = await a.call('POST', '/api/tasklist/filters', { as: nobody, body: { name: unique('我的'), filter: {} } });
+  expect(r.status, r.text).toBe(201);
+  return r.body.id as string;
+}
 
 /** The endpoints outside the route tables: public, or authenticated by their own rules. */
 const sessionRows: Record<string, () => Promise<void>> = {
@@ -906,8 +996,8 @@ beforeAll(async () => {
     { name: 'literal-expressions.dmn', content: dmn },
   ]);
   for (const p of deployed.processes) definitionKeys[p.processDefinitionId] = p.processDefinitionKey;
+  // No role at all: the clerk role reads the process definitions (tested on its own below).
   nobody = await a.createUser('nobody');
-  await a.assignRole('clerk', 'nobody');
   candidate = await a.createUser('candidate');
   await a.assignRole('clerk', 'candidate');
   await a.createGroup('access-clerks', ['candidate']);
@@ -921,6 +1011,7 @@ describe('the access table', () => {
     const declared = [
       ...v2Routes({} as never).map((r) => `${r.method.toUpperCase()} /v2${r.path}`),
       ...identityRoutes({} as never).map((r) => `${r.method.toUpperCase()} /v2${r.path}`),
+      ...tasklistRoutes({} as never).map((r) => `${r.method.toUpperCase()} /api/tasklist${r.path}`),
       ...(sessionRoutes({ mode: 'on', identity: {} as never, audit: {} as never, logger: pino({ level: 'silent' }) }) as unknown as {
         stack: { route?: { path: string; methods: Record<string, boolean> } }[];
       }).stack.flatMap((l) => (l.route ? Object.keys(l.route.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`) : [])),
@@ -940,6 +1031,17 @@ describe('the access table', () => {
     const fromPage = await fetch(`${h.url}/v2/user-tasks/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(fromPage.status).toBe(401);
     expect(fromPage.headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('lets the clerk role read the procedures (definitions, diagrams, start forms) and nothing of their instances', async () => {
+    const key = definitionKeys['access-task'];
+    const asClerk = (method: string, path: string, body?: unknown) => send({ path, ...(body ? { body } : {}) }, method, candidate);
+    expect((await asClerk('POST', '/v2/process-definitions/search', {})).status).toBe(200);
+    expect((await asClerk('GET', `/v2/process-definitions/${key}`)).status).toBe(200);
+    expect((await asClerk('GET', `/v2/process-definitions/${key}/xml`)).status).toBe(200);
+    expect((await asClerk('GET', `/v2/process-definitions/${key}/form`)).status).toBe(204);
+    expectForbidden(await asClerk('POST', '/v2/process-instances/search', {}), 'READ_PROCESS_INSTANCE', PD);
+    expectForbidden(await asClerk('POST', '/v2/process-instances', { processDefinitionKey: key }), 'CREATE_PROCESS_INSTANCE', PD);
   });
 
   for (const row of rows) {

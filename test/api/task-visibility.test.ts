@@ -103,8 +103,10 @@ describe('a task of city-350100', () => {
     expect(vars.status).toBe(200);
     expect(vars.body.items.map((v: { name: string }) => v.name)).toContain('divisionCode');
 
-    // Assigning to a colleague is changing the task: UPDATE_USER_TASK.
-    expectForbidden(await a.call('POST', `/v2/user-tasks/${key}/assignment`, { as: fuzhou, body: { assignee: fuzhou2.username } }), 'UPDATE_USER_TASK', 'PROCESS_DEFINITION');
+    // Handing it to someone outside its candidate group is refused (to a colleague: test/api/task-assignment.test.ts).
+    const outside = await a.call('POST', `/v2/user-tasks/${key}/assignment`, { as: fuzhou, body: { assignee: xiamen.username } });
+    expect(outside.status, outside.text).toBe(400);
+    expect(outside.body.detail).toMatch(/只能转交给本任务候选组的成员/);
     // Completing needs the task claimed first.
     const early = await a.call('POST', `/v2/user-tasks/${key}/completion`, { as: fuzhou, body: { variables: { opinion: '同意' } } });
     expect(early.status).toBe(403);
@@ -182,10 +184,12 @@ describe('a task with a candidate user', () => {
     expect(await state(key)).toBe('COMPLETED');
   });
 
-  it('stays visible to its assignee when an administrator assigns it to someone outside the candidates', async () => {
+  it('is not assigned outside its candidates, not even by an administrator', async () => {
     const { pi, key } = await newTask('solo-review');
-    await a.ok('POST', `/v2/user-tasks/${key}/assignment`, { assignee: xiamen.username });
-    expect(await search(xiamen, { processInstanceKey: pi })).toEqual([key]);
-    expect((await a.call('POST', `/v2/user-tasks/${key}/completion`, { as: xiamen, body: {} })).status).toBe(204);
+    const r = await a.admin('POST', `/v2/user-tasks/${key}/assignment`, { assignee: xiamen.username });
+    expect(r.status, r.text).toBe(400);
+    expect(r.body).toMatchObject({ title: 'INVALID_ARGUMENT', fields: [{ name: 'assignee', label: '办理人' }] });
+    expect(r.body.detail).toMatch(/只能转交给本任务的候选人/);
+    expect(await search(xiamen, { processInstanceKey: pi })).toEqual([]);
   });
 });

@@ -349,10 +349,17 @@ describe('user tasks', () => {
     expect(formRes.status).toBe(200);
     expect(formRes.body.formId).toBe('review-form');
 
-    await h.client.assignTask({ userTaskKey: task.userTaskKey, assignee: 'hr-wang' } as never);
-    const claimed = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/assignment`, { assignee: 'hr-li', allowOverride: false });
+    // A task with candidates goes only to one of them (pingpin's Tasklist rule): two members of the group.
+    const group = 'enterprise-91350100M000100Y43-hr';
+    expect((await h.http('POST', '/v2/groups', { groupId: group, name: group })).status).toBeLessThan(300);
+    for (const username of ['hr_wang', 'hr_li']) {
+      expect((await h.http('POST', '/v2/users', { username, password: 'Hr-Member-Pass-1', name: username, email: `${username}@example.gov.cn` })).status).toBeLessThan(300);
+      expect((await h.http('PUT', `/v2/groups/${group}/users/${username}`)).status).toBeLessThan(300);
+    }
+    await h.client.assignTask({ userTaskKey: task.userTaskKey, assignee: 'hr_wang' } as never);
+    const claimed = await h.http('POST', `/v2/user-tasks/${task.userTaskKey}/assignment`, { assignee: 'hr_li', allowOverride: false });
     expect(claimed.status).toBe(409);
-    expect((await userTasks({ assignee: 'hr-wang', processInstanceKey: pi.processInstanceKey }))).toHaveLength(1);
+    expect((await userTasks({ assignee: 'hr_wang', processInstanceKey: pi.processInstanceKey }))).toHaveLength(1);
 
     await h.client.completeUserTask({ userTaskKey: task.userTaskKey, variables: { approved: true } });
     expect(await instanceState(pi.processInstanceKey)).toBe('COMPLETED');

@@ -150,7 +150,12 @@ describe('process harness', () => {
     // A shown conditional field is required.
     await expect(h.completeUserTask(task, { note: '同意', route: 'exceptional' })).rejects.toThrow(/reason（破格理由）: is required/);
 
-    const submitted = await h.completeUserTask(task, { approved: true, note: '材料齐全', score: 92, post: 'P001', route: 'regular' }, { as: 'hr-wang' });
+    // `as` assigns the task first: to a member of its candidate group, the only people it may go to.
+    const group = `enterprise-${ent.creditCode}-hr`;
+    expect((await h.http('POST', '/v2/users', { username: 'hr_wang', password: 'Hr-Wang-Pass-1', name: '王人事', email: 'hr_wang@example.gov.cn' })).status).toBeLessThan(300);
+    expect((await h.http('POST', '/v2/groups', { groupId: group, name: group })).status).toBeLessThan(300);
+    expect((await h.http('PUT', `/v2/groups/${group}/users/hr_wang`)).status).toBeLessThan(300);
+    const submitted = await h.completeUserTask(task, { approved: true, note: '材料齐全', score: 92, post: 'P001', route: 'regular' }, { as: 'hr_wang' });
     // Fields not given are submitted as the form would: empty values (hidden ones not at all).
     expect(submitted).toEqual({ approved: true, note: '材料齐全', score: 92, post: 'P001', route: 'regular' });
 

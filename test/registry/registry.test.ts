@@ -26,7 +26,7 @@ describe.each(backends())('registry on $name', (b) => {
     const again = await h.reopen(store);
     expect(await again.enterprises.get(e.creditCode)).toEqual(e);
     const migrations = await h.raw<{ name: string }>(store, 'SELECT name FROM kysely_migration ORDER BY name');
-    expect(migrations.map((m) => m.name)).toEqual(['0001_initial', '0002_uploads_appointments', '0003_recognition_levels', '0004_records', '0005_notices', '0006_intake']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001_initial', '0002_uploads_appointments', '0003_recognition_levels', '0004_records', '0005_notices', '0006_intake', '0007_task_comments_filters']);
     expect(await again.verifyAuditChain()).toMatchObject({ ok: true, entries: 2 });
   });
 

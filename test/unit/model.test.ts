@@ -26,6 +26,16 @@ describe('BPMN model', () => {
     expect(t.incoming).toEqual(['f']);
   });
 
+  it('records the start form the none start event links, and refuses an external one', async () => {
+    const withForm = (ext: string) =>
+      bpmn('p', [{ id: 'start', kind: 'start', ext }, { id: 'end', kind: 'end' }], [{ id: 'f', from: 'start', to: 'end' }]);
+    const [linked] = await parseBpmn(withForm('<zeebe:formDefinition formId=" start-form " />'), 'm.bpmn');
+    expect(linked).toMatchObject({ hasNoneStart: true, startFormId: 'start-form' });
+    const [plain] = await parseBpmn(withForm(''), 'm.bpmn');
+    expect(plain!.startFormId).toBeUndefined();
+    await expect(parseBpmn(withForm('<zeebe:formDefinition externalReference="https://example.org/form" />'), 'm.bpmn')).rejects.toThrow(/link a deployed form by 'formId'/);
+  });
+
   it('rejects unsupported event definitions, naming the element', async () => {
     const msg = await reject(line([{ id: 'comp', kind: 'throw', body: '<bpmn:compensateEventDefinition />' }]));
     expect(msg).toContain('- Element: comp');

@@ -45,6 +45,8 @@ export const fakeQueries = (): Fake<QueriesLike> => ({
   searchUserTasks: vi.fn(),
   getUserTask: vi.fn(),
   getUserTaskForm: vi.fn(),
+  getProcessDefinitionStartForm: vi.fn(),
+  userTaskFormContext: vi.fn(),
   searchUserTaskVariables: vi.fn(),
   searchVariables: vi.fn(),
   getVariable: vi.fn(),

@@ -11,6 +11,7 @@ import { recognitionLevels } from './0003_recognition_levels.js';
 import { records } from './0004_records.js';
 import { noticeRecords } from './0005_notices.js';
 import { intake } from './0006_intake.js';
+import { taskCommentsAndFilters } from './0007_task_comments_filters.js';
 
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -20,6 +21,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0004_records': records(),
     '0005_notices': noticeRecords(dialect),
     '0006_intake': intake(),
+    '0007_task_comments_filters': taskCommentsAndFilters(),
   };
 }
 
