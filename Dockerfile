@@ -1,7 +1,7 @@
 # pingpin: the job workers and the app, in cluster mode against docker-compose.yml's Camunda 8.8
 # (or, without CAMUNDA_REST_ADDRESS, with the embedded engine). Node major = package.json engines.
 
-# ---- build: install with dev dependencies, compile (tsc), then drop the dev dependencies --------
+# ---- build: install with dev dependencies, compile (tsc) and bundle the pages (vite), then drop the dev dependencies --------
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -12,6 +12,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY workers ./workers
+# The pages (任务中心, 运行监控) are built with Vite into dist/web next to the server.
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 # ---- runtime ----------------------------------------------------------------------------------

@@ -68,9 +68,12 @@ const sameToken = (a: string | undefined, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** Where a login without a (usable) `next` lands: the clerks' Tasklist. */
+const HOME = '/tasklist';
+
 /** A `next` target that stays on this server (no open redirect). */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && !next.startsWith('/login') ? next : '/login';
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && !next.startsWith('/login') ? next : HOME;
 }
 
 /** Browsers navigating to a page get the login page; API clients a 401 problem. */
@@ -332,7 +335,7 @@ export function sessionRoutes(setup: AuthSetup & { mode: 'on' }): Router {
       const { token, session } = identity.createSession(username);
       res.setHeader('Set-Cookie', sessionCookie(req, token));
       if (isJson(req)) return res.json({ username, mustChangePassword: false, csrfToken: session.csrfToken });
-      res.redirect(303, safeNext(body.next) === '/login' ? '/login' : safeNext(body.next));
+      res.redirect(303, safeNext(body.next));
     } catch (err) {
       next(err);
     }

@@ -87,7 +87,9 @@ describe('login pages', () => {
     await typeInto(page, '新密码', 'Fuzhou-City-2026');
     await typeInto(page, '再次输入新密码', 'Fuzhou-City-2026');
     await submit(page);
-    expect(page.url()).toMatch(/\/login$/);
+    // Without a `next`, a login lands in the Tasklist; /login then says who is logged in.
+    expect(page.url()).toMatch(/\/tasklist$/);
+    await page.goto(`${h.url}/login`);
     expect(await page.textContent('main')).toContain('当前用户：city_350100');
 
     // The session cookie is not readable by scripts, and the session works for the API.
