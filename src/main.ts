@@ -1,8 +1,38 @@
 /** `npm start` (through bin/pingpin.js): pingpin with the embedded engine (or against a cluster when CAMUNDA_REST_ADDRESS is set). */
-import pino from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { type Config, ConfigError, isLoopback, loadConfig } from './config.js';
 import { DataDirInUseError } from './data-dir-lock.js';
-import { start } from './runtime.js';
+import { generatePassword } from './identity/passwords.js';
+import { start, type Running } from './runtime.js';
+
+/**
+ * `--demo-data` (what `npm start` passes): the demo's campaigns and people on a new data directory,
+ * so the pages can be tried by hand. Only where nobody else can log in with the demo's published
+ * password: embedded engine, authentication on, loopback, the registry in the data directory.
+ */
+function demoDataWanted(config: Config, logger: Logger): boolean {
+  if (!process.argv.includes('--demo-data')) return false;
+  const refused =
+    config.mode !== 'embedded' ? 'a Camunda cluster is configured'
+    : config.auth !== 'on' ? 'PINGPIN_AUTH=none'
+    : !isLoopback(config.host) ? `HOST=${config.host} is reachable from other machines and the demo users share a published password`
+    : config.databaseUrl ? 'the registry is a shared database (DATABASE_URL)'
+    : existsSync(join(config.dataDir, 'identity.db')) ? undefined
+    : false;
+  if (refused === undefined) return false; // an existing data directory keeps what it has
+  if (refused) {
+    logger.warn({ reason: refused }, `--demo-data ignored: ${refused}`);
+    return false;
+  }
+  return true;
+}
+
+async function withDemoData(running: Running, config: Config, logger: Logger): Promise<void> {
+  const { prepareDemoData } = await import('./demo/prepare.js');
+  await prepareDemoData(running, { username: config.adminUsername, password: config.adminPassword! }, logger);
+}
 
 /** The one line for a start that cannot go on, or undefined for an unexpected error. */
 export function startFailure(err: unknown, config: { host: string; port: number; dataDir: string }): string | undefined {
@@ -36,9 +66,13 @@ export async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, base: { app: 'pingpin' } });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  const demoData = demoDataWanted(config, logger);
+  // The demo's administrator sets its people up through /v2, so it needs a password it knows (no forced change).
+  if (demoData && config.adminPassword === undefined) config = { ...config, adminPassword: generatePassword() };
   let running;
   try {
     running = await start(config, logger);
+    if (demoData) await withDemoData(running, config, logger);
   } catch (err) {
     // What stops a start is said in one line a person can act on, not a stack trace.
     const line = startFailure(err, config);

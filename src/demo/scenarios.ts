@@ -81,19 +81,33 @@ interface Run {
 /** What the clerk does with a task: the answers, who claims it, and what to print. Undefined: not yet (wait). */
 type Answer = { answers: Record<string, unknown>; as?: string; zh?: string; en?: string } | undefined;
 
-export async function runCampaign(ctx: DriverContext, seed: SeededCampaign): Promise<CampaignOutcome> {
-  const j = JURISDICTION_NAMES[seed.jurisdiction];
-  const l = LEVEL_NAMES[seed.level];
-  const run: Run = {
+function newRun(seed: SeededCampaign, label: Bilingual): Run {
+  return {
     seed,
     pi: '',
-    label: { zh: `[${j.zh}·${l.zh}]`, en: `[${j.en}·${l.en}]` },
+    label,
     names: new Map(seed.applications.map((a) => [a.applicationId, a.name])),
     panelNames: new Map(EXPERTS),
     handledNotices: new Set(),
     fraudReported: false,
     events: [],
   };
+}
+
+/**
+ * What the demo's clerk would enter for a task that needs nothing but the campaign and the task's
+ * variables (plans, panels, materials reviews, scores): the page tests do these steps through the
+ * API and the steps they test by hand in the browser.
+ */
+export async function demoAnswers(seed: SeededCampaign, task: UserTask, vars: Record<string, unknown>, now: number): Promise<Record<string, unknown> | undefined> {
+  const ctx = { clock: { now: () => now } } as Pick<DriverContext, 'clock'> as DriverContext;
+  return (await answerFor(ctx, newRun(seed, { zh: '', en: '' }), task, vars, []))?.answers;
+}
+
+export async function runCampaign(ctx: DriverContext, seed: SeededCampaign): Promise<CampaignOutcome> {
+  const j = JURISDICTION_NAMES[seed.jurisdiction];
+  const l = LEVEL_NAMES[seed.level];
+  const run = newRun(seed, { zh: `[${j.zh}·${l.zh}]`, en: `[${j.en}·${l.en}]` });
   const say = (zh: string, en: string) => ctx.say(`${run.label.zh} ${zh}`, `${run.label.en} ${en}`);
   const processId = `appraisal-${seed.jurisdiction}`;
   // The enterprise's HR opens its campaign (its group may start its jurisdiction's procedure).

@@ -361,6 +361,20 @@ export function demoCampaigns(): DemoCampaignSeed[] {
 }
 
 /** Writes the enterprises, filings, quotas, campaigns and applications into the registry. */
+/**
+ * The demo's campaigns moved into the present (a cluster's clock, `npm start`'s demo data): this year's
+ * campaigns, Guangdong's in the batch still open (002 三: batch 1 ends 07-10, batch 2 ends 10-30).
+ */
+export function inThePresent(s: DemoCampaignSeed, now: number): DemoCampaignSeed {
+  const today = SHANGHAI_DATE.format(new Date(now));
+  const year = today.slice(0, 4);
+  if (s.jurisdiction !== 'guangdong') return { ...s, campaign: { ...s.campaign, deadline: `${year}-12-31` } };
+  const campaign = today <= `${year}-06-10` ? { batch: 1, deadline: `${year}-07-10` } : { batch: 2, deadline: `${year}-10-30` };
+  return { ...s, campaign };
+}
+
+const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 export async function seedRegistry(registry: Registry, seeds: DemoCampaignSeed[], year: number): Promise<SeededCampaign[]> {
   const out: SeededCampaign[] = [];
   const created = new Set<string>();
@@ -384,6 +398,8 @@ export async function seedRegistry(registry: Registry, seeds: DemoCampaignSeed[]
     created.add(e.creditCode);
     if (s.quota !== undefined) await registry.quotas.set({ creditCode: e.creditCode, year, level: s.level, quota: s.quota, by: DEMO_BY });
     const campaign = await registry.campaigns.create({
+      // A number a clerk can read and type into the start form (the registry's default is a UUID).
+      id: `${year}-${s.key}`,
       jurisdiction: s.jurisdiction,
       creditCode: e.creditCode,
       levels: [s.level],

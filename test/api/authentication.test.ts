@@ -150,7 +150,7 @@ describe('over HTTP', () => {
 
     // An open redirect is not followed.
     const offsite = await a.call('POST', '/login', { urlencoded: { username: clerk.username, password: clerk.password, next: '//evil.example/' } });
-    expect(offsite.headers.get('location')).toBe('/login');
+    expect(offsite.headers.get('location')).toBe('/tasklist');
 
     const crossSite = await a.call('POST', '/login', { urlencoded: { username: clerk.username, password: clerk.password }, headers: { origin: 'https://evil.example' } });
     expect(crossSite.status).toBe(403);

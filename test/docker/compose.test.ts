@@ -178,7 +178,8 @@ describe('Dockerfile', () => {
   it('installs with npm ci, builds, and runs what npm start runs as a non-root user', () => {
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/npm run build/);
-    expect(pkg.scripts.start).toBe('node bin/pingpin.js start');
+    // npm start adds the demo data (only on a new, loopback-only data directory); the image starts without it.
+    expect(pkg.scripts.start).toBe('node bin/pingpin.js start --demo-data');
     expect(dockerfile).toMatch(/^CMD \["node", "bin\/pingpin\.js", "start"\]$/m);
     const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
     expect(users.at(-1)).toBeDefined();

@@ -21,7 +21,9 @@ const input = z.object({
   campaignId: idString('评聘活动编号 campaignId', 'campaignId').describe('登记系统中的评聘活动编号；启动流程时传入，也是“弄虚作假举报”消息的关联键'),
   level: z
     .enum(['T', 'S'], { error: bi('评聘等级 level 应为 T（特级技师）或 S（首席技师）', 'level must be T or S') })
-    .optional()
+    // The start form's select submits null when nothing is chosen: the same as leaving it out.
+    .nullish()
+    .transform((v) => v ?? undefined)
     .describe('本流程评聘的等级：T 特级技师 / S 首席技师。评聘活动只登记一个等级时可省略；全国试点只评特级技师'),
   jurisdiction: z
     .enum(['national', 'guangdong', 'fujian', 'sichuan'], { error: bi('地区 jurisdiction 应为 national、guangdong、fujian 或 sichuan', 'jurisdiction must be national, guangdong, fujian or sichuan') })
