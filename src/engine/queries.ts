@@ -801,6 +801,24 @@ export class Queries {
     };
   }
 
+  /**
+   * Every scope's copy of these variables at a user task, in full, as
+   * `POST /v2/user-tasks/{key}/variables/search` answers them (the caller picks the innermost: see
+   * taskVariablesOf in src/forms/tasklist.ts); undefined when there is no such task. For the
+   * Tasklist's row summaries, which read a few names of many tasks.
+   */
+  userTaskScopeVariables(userTaskKey: string, names: readonly string[]): { name: string; value: string; scopeKey: string }[] | undefined {
+    if (!/^\d{1,19}$/.test(userTaskKey)) return undefined;
+    const task = this.db.prepare(`SELECT element_instance_key AS scope, process_instance_key AS pi FROM user_tasks WHERE key = ?`).get(BigInt(userTaskKey)) as
+      | { scope: number; pi: number }
+      | undefined;
+    if (!task) return undefined;
+    const rows = this.db
+      .prepare(`SELECT t.name, t.value, t.scope_key AS scopeKey FROM ${TASK_SCOPE_VARIABLES} WHERE t.name IN (SELECT value FROM json_each(?))`)
+      .all(task.scope, task.pi, task.pi, JSON.stringify(names)) as { name: string; value: string; scopeKey: number | bigint }[];
+    return rows.map((r) => ({ name: r.name, value: r.value, scopeKey: String(r.scopeKey) }));
+  }
+
   /** POST /v2/variables/search[?truncateValues=false] */
   searchVariables(body: unknown, options: VariableSearchOptions = {}, scope?: ReadScope): SearchResult {
     return this.variables.search(body, { ...options, where: scopeWhere(scope) });

@@ -485,6 +485,32 @@ export class Identity {
   }
 
   /**
+   * Display names of these users that are members of at least one of `groups` (an unknown user, or
+   * one in none of them, is left out): whose names the Tasklist shows a clerk — their own group's.
+   */
+  namesOfGroupMates(usernames: readonly string[], groups: readonly string[]): Map<string, string> {
+    if (usernames.length === 0 || groups.length === 0) return new Map();
+    const rows = this.db
+      .prepare(
+        `SELECT u.username, u.name FROM users u
+          WHERE u.username IN (SELECT value FROM json_each(?))
+            AND EXISTS (SELECT 1 FROM group_members m WHERE m.username = u.username AND m.group_id IN (SELECT value FROM json_each(?)))`,
+      )
+      .all(JSON.stringify(usernames), JSON.stringify(groups)) as { username: string; name: string }[];
+    return new Map(rows.map((r) => [r.username, r.name]));
+  }
+
+  /** Names of these groups (an unknown one is left out). */
+  groupNames(groupIds: readonly string[]): Map<string, string> {
+    if (groupIds.length === 0) return new Map();
+    const rows = this.db.prepare(`SELECT group_id AS id, name FROM groups WHERE group_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(groupIds)) as {
+      id: string;
+      name: string;
+    }[];
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /**
    * Every person's username and groups (not service accounts): whom the daily digest goes to,
    * each with the groups their tasks come through.
    */

@@ -1,7 +1,8 @@
 /**
  * /api/tasklist: what the Tasklist pages (任务中心, issue 11) need beyond Camunda 8.8's /v2 — comments
  * on a task, whom a task may be handed to, saved filters, the processes a user may start, working
- * days to due dates, and notifications. One route table built like /v2's (every route declares who
+ * days to due dates, notifications, a line telling tasks of the same step apart, and the names of
+ * groups and people where 8.8 gives ids. One route table built like /v2's (every route declares who
  * may call it; changes are audited), answered in Chinese: every error is an RFC 9457 problem whose
  * `detail` (and `fields`, for wrong input) a clerk can read.
  *
@@ -12,13 +13,16 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isoDateToDay, type WorkingDayCalendar } from '../domain/calendar.js';
-import { allowedIds, type Principal } from '../identity/access.js';
+import { JURISDICTION_NAMES } from '../domain/eligibility.js';
+import { LEVEL_NAMES } from '../domain/levels.js';
+import { taskVariablesOf } from '../forms/tasklist.js';
+import { allowedIds, can, type Principal } from '../identity/access.js';
 import { buildDigest, chinaDateOf, countNewTasks, workingDaysLeft, type DigestSource } from '../notify/digest.js';
 import type { TaskComment, TaskFilter, TasklistUserState } from '../registry/index.js';
 import { MAX_COMMENT_LENGTH, MAX_FILTER_BYTES, MAX_FILTER_NAME_LENGTH } from '../registry/index.js';
 import { HttpProblem, sendProblem, toProblem, type ProblemField, type StorageReport } from './problem.js';
 import { authenticated, mountRoutes, Reply, route, type Route } from './routes.js';
-import { visibleTask, type TaskLookup } from './tasks.js';
+import { maySeeTask, visibleTask, type TaskLookup } from './tasks.js';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -28,11 +32,19 @@ export interface TasklistQueries extends TaskLookup {
     { processDefinitionKey: string; processDefinitionId: string; name?: string; version: number; hasStartForm: boolean }[]
   >;
   openTasksOfParty(party: { username: string; groups: readonly string[] }): Awaitable<DigestSource[]>;
+  /** Every scope's copy of these variables at the task, values as JSON text; undefined: no such task. */
+  userTaskScopeVariables(userTaskKey: string, names: readonly string[]): Awaitable<{ name: string; value: string; scopeKey: string }[] | undefined>;
 }
 
 /** Who is who (Identity in embedded mode). */
 export interface TasklistPeople {
   candidates(candidateUsers: readonly string[], candidateGroups: readonly string[]): { username: string; name: string }[];
+  /** Display names of these users (unknown ones left out). */
+  namesOf(usernames: readonly string[]): Map<string, string>;
+  /** Display names of these users who are members of one of `groups` (others left out). */
+  namesOfGroupMates(usernames: readonly string[], groups: readonly string[]): Map<string, string>;
+  /** Names of these groups (unknown ones left out). */
+  groupNames(groupIds: readonly string[]): Map<string, string>;
 }
 
 /** Where the Tasklist keeps its own records (the registry). */
@@ -67,6 +79,10 @@ export interface TasklistDeps {
 
 /** At most this many dates in one working-days request. */
 export const MAX_WORKING_DAY_DATES = 200;
+/** At most this many tasks in one summaries request (a list page holds at most 100). */
+export const MAX_SUMMARY_KEYS = 100;
+/** At most this many groups, and as many users, in one names request. */
+export const MAX_NAMES = 200;
 /** Dates further than this from today are refused (a typo, not a due date; and the count walks day by day). */
 const MAX_WORKING_DAY_SPAN = 3660;
 
@@ -86,7 +102,7 @@ const zhError: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-const LABELS: Record<string, string> = { text: '评论内容', name: '名称', filter: '筛选条件', until: '日期' };
+const LABELS: Record<string, string> = { text: '评论内容', name: '名称', filter: '筛选条件', until: '日期', userTaskKeys: '用户任务编号', groups: '组编号', users: '用户名' };
 
 /** Parses a JSON body (or query) with Chinese messages; 400 with `fields` naming each wrong one. */
 function parseZh<S extends z.ZodType>(schema: S, input: unknown, what = '请求内容'): z.output<S> {
@@ -118,6 +134,63 @@ const filterBody = z.strictObject({
     .record(z.string(), z.unknown())
     .refine((f) => Buffer.byteLength(JSON.stringify(f), 'utf8') <= MAX_FILTER_BYTES, `不能大于 ${MAX_FILTER_BYTES / 1024} KB（JSON）`),
 });
+
+const summariesBody = z.strictObject({
+  userTaskKeys: z.array(z.string().regex(/^\d{1,19}$/, '应为用户任务编号（1–19 位数字）')).max(MAX_SUMMARY_KEYS, `一次最多 ${MAX_SUMMARY_KEYS} 个`),
+});
+
+const idList = z.array(z.string().min(1, '不能为空').max(256, '不能多于 256 个字符')).max(MAX_NAMES, `一次最多 ${MAX_NAMES} 个`);
+const namesBody = z.strictObject({ groups: idList.optional(), users: idList.optional() });
+
+// ---------------------------------------------------------------------------------------------
+// What tells one task from another of the same step
+
+/** What a task is about, in a line: the campaign, the enterprise, the candidate (never an ID number). */
+export interface TaskSummary {
+  campaignId?: string;
+  /** 2026 年 · 四川省 · 特级技师 */
+  campaignLabel?: string;
+  enterpriseName?: string;
+  applicationId?: string;
+  /** The candidate's name as the forms show it. */
+  candidateName?: string;
+}
+
+/** The only variables a summary reads: a task's other variables may hold what the caller's list must not show. */
+export const SUMMARY_VARIABLES = ['campaign', 'campaignId', 'enterprise', 'applicationId', 'candidates'] as const;
+
+/** The short name a list has room for: the national pilot's full name cites its notice. */
+const JURISDICTION_LABELS: Record<string, string> = { ...JURISDICTION_NAMES, national: '全国试点' };
+
+const record = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+
+/** A task's summary from the variables it sees (the innermost copy of each: taskVariablesOf). */
+export function taskSummaryOf(vars: Record<string, unknown>): TaskSummary {
+  const out: TaskSummary = {};
+  const campaign = record(vars.campaign);
+  const campaignId = text(campaign?.id) ?? text(vars.campaignId);
+  if (campaignId) out.campaignId = campaignId;
+  if (campaign) {
+    const year = text(campaign.year);
+    const jurisdiction = text(campaign.jurisdiction);
+    const level = text(campaign.level);
+    const label = [year ? `${year} 年` : undefined, jurisdiction ? (JURISDICTION_LABELS[jurisdiction] ?? jurisdiction) : undefined, level ? (LEVEL_NAMES[level as keyof typeof LEVEL_NAMES] ?? level) : undefined]
+      .filter(Boolean)
+      .join(' · ');
+    if (label) out.campaignLabel = label;
+  }
+  const enterpriseName = text(record(vars.enterprise)?.name);
+  if (enterpriseName) out.enterpriseName = enterpriseName;
+  const applicationId = text(vars.applicationId);
+  if (applicationId) {
+    out.applicationId = applicationId;
+    const candidates = Array.isArray(vars.candidates) ? vars.candidates : [];
+    const name = text(candidates.map(record).find((c) => c && text(c.applicationId) === applicationId)?.name);
+    if (name) out.candidateName = name;
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Registry errors, in the clerk's words
@@ -196,6 +269,31 @@ export function tasklistRoutes(deps: TasklistDeps): Route[] {
     route('get', '/user-tasks/:userTaskKey/assignees', { access: authenticated }, async (ctx) => {
       const task = await visibleTask(queries, ctx, 'zh');
       return { items: deps.people.candidates(task.candidateUsers ?? [], task.candidateGroups ?? []) };
+    }),
+
+    // One line per task for the list (three 评审打分 rows are three candidates): only the tasks the
+    // caller may see; any other key is simply absent, as if there were no such task.
+    route('post', '/user-tasks/summaries', { body: 'json', access: authenticated }, async (ctx) => {
+      const { userTaskKeys } = parseZh(summariesBody, ctx.body, '摘要请求');
+      const items: Record<string, TaskSummary> = {};
+      for (const key of new Set(userTaskKeys)) {
+        const task = await queries.userTaskParties(key);
+        if (!task || !maySeeTask(ctx.principal, task)) continue;
+        const variables = await queries.userTaskScopeVariables(key, SUMMARY_VARIABLES);
+        if (variables) items[key] = taskSummaryOf(taskVariablesOf(variables));
+      }
+      return { items };
+    }),
+
+    // Names for the ids 8.8 answers with. A group's name is an organisational unit, public within the
+    // system; a person's name is shown to their group mates (and to themselves), and to whoever may
+    // read every user through /v2/users anyway (USER:READ on *). Anyone else is left out.
+    route('post', '/names', { body: 'json', access: authenticated }, ({ body, principal }) => {
+      const { groups = [], users = [] } = parseZh(namesBody, body, '名称请求');
+      const wanted = [...new Set(users)];
+      const userNames = can(principal, 'USER', 'READ') ? deps.people.namesOf(wanted) : deps.people.namesOfGroupMates(wanted, principal.groups);
+      if (wanted.includes(principal.username)) userNames.set(principal.username, principal.name || principal.username);
+      return { groups: Object.fromEntries(deps.people.groupNames([...new Set(groups)])), users: Object.fromEntries(userNames) };
     }),
 
     // Saved filters: the caller's own; another user's is not found (its existence is not theirs to know).

@@ -3,7 +3,7 @@
  * (/api/tasklist, tasklist-routes.ts) apply, so that a task's comments and assignees are visible to
  * exactly those who may see the task itself.
  */
-import { canReadTask, canUpdateTask, type TaskParties } from '../identity/access.js';
+import { canReadTask, canUpdateTask, type Principal, type TaskParties } from '../identity/access.js';
 import { HttpProblem } from './problem.js';
 import { forbidden, type Ctx } from './routes.js';
 
@@ -25,15 +25,20 @@ export interface GroupDirectory {
 export type Wording = 'en' | 'zh';
 
 /**
- * A user task the caller may see (assignee, candidate, or READ_USER_TASK on its process — or
- * UPDATE_USER_TASK, as whoever may update a process's tasks may also find them), else 403; 404 when
- * there is none. Names the task in the request's audit entry.
+ * Whether the caller may see the task: its assignee, a candidate, or READ_USER_TASK on its process —
+ * or UPDATE_USER_TASK, as whoever may update a process's tasks may also find them.
+ */
+export const maySeeTask = (principal: Principal, task: TaskParties): boolean => canReadTask(principal, task) || canUpdateTask(principal, task);
+
+/**
+ * A user task the caller may see (maySeeTask), else 403; 404 when there is none. Names the task in
+ * the request's audit entry.
  */
 export async function visibleTask(tasks: TaskLookup, ctx: Ctx<unknown>, wording: Wording = 'en', key = ctx.key): Promise<TaskParties> {
   const task = await tasks.userTaskParties(key);
   if (!task) throw new HttpProblem(404, 'NOT_FOUND', wording === 'zh' ? `未找到用户任务 ${key}` : `User task with key '${key}' not found`);
   Object.assign(ctx.audit, { userTaskKey: key, processDefinitionId: task.processDefinitionId, processInstanceKey: task.processInstanceKey });
-  if (!canReadTask(ctx.principal, task) && !canUpdateTask(ctx.principal, task)) {
+  if (!maySeeTask(ctx.principal, task)) {
     if (wording === 'zh') throw new HttpProblem(403, 'FORBIDDEN', '无权查看此任务：只有任务的办理人、候选人和候选组成员可以查看');
     throw forbidden('READ_USER_TASK', 'PROCESS_DEFINITION', task.processDefinitionId);
   }

@@ -881,6 +881,29 @@ const rows: Row[] = [
     prepare: async () => ({ path: `/api/tasklist/user-tasks/${(await startTask()).task}/assignees` }),
     check: (r) => expect(r.body.items).toEqual([{ username: 'candidate', name: 'candidate' }]),
   },
+  {
+    // Open to every user, but a task the caller may not see is left out of the answer.
+    route: 'POST /api/tasklist/user-tasks/summaries',
+    right: 'candidate',
+    clerk: (r) => {
+      expect(r.status, r.text).toBe(200);
+      expect(r.body).toEqual({ items: {} });
+    },
+    ok: 200,
+    prepare: async () => {
+      const { task } = await startTask({ campaignId: 'access-campaign', applicationId: 'A-1', candidates: [{ applicationId: 'A-1', name: '王建川', idNumberMasked: '5101**********1234' }] });
+      return { path: '/api/tasklist/user-tasks/summaries', body: { userTaskKeys: [task] }, keys: { task } };
+    },
+    check: (r, req) => expect(r.body).toEqual({ items: { [req.keys!.task!]: { campaignId: 'access-campaign', applicationId: 'A-1', candidateName: '王建川' } } }),
+  },
+  {
+    // Group names for anyone; a person's name only for their group mates and themselves.
+    route: 'POST /api/tasklist/names',
+    right: 'any',
+    ok: 200,
+    prepare: async () => ({ path: '/api/tasklist/names', body: { groups: ['access-clerks', 'no-such-group'], users: ['candidate', 'nobody', 'no_such_user'] } }),
+    check: (r) => expect(r.body).toEqual({ groups: { 'access-clerks': 'access-clerks' }, users: { nobody: 'nobody' } }),
+  },
   { route: 'GET /api/tasklist/filters', right: 'any', ok: 200, prepare: async () => ({ path: '/api/tasklist/filters' }), check: (r) => expect(r.body.items).toEqual(expect.any(Array)) },
   {
     route: 'POST /api/tasklist/filters',

@@ -143,6 +143,87 @@ describe('candidate assignees', () => {
   });
 });
 
+describe('task summaries', () => {
+  const campaign = { id: '2025-fujian-T', year: 2025, jurisdiction: 'fujian', level: 'T', batch: null, deadline: '2025-12-31' };
+  const candidates = [
+    { applicationId: 'APP-1', name: '林一', idNumberMasked: '3501**********0011', occupation: { code: '6-20-01-01', name: '装配钳工' } },
+    { applicationId: 'APP-2', name: '陈二', idNumberMasked: '3501**********0022', occupation: null },
+  ];
+  const elementInstanceOf = async (key: string) => (await a.ok('POST', '/v2/user-tasks/search', { filter: { userTaskKey: key } })).items[0].elementInstanceKey as string;
+
+  it('tell tasks of one step apart by campaign, enterprise and candidate, the innermost copy winning, for the tasks the caller may see', async () => {
+    const one = await newTask();
+    const two = await newTask();
+    const other = await newTask('350200');
+    const plain = await newTask();
+    for (const t of [one, two, other]) {
+      await a.ok('PUT', `/v2/element-instances/${t.pi}/variables`, { variables: { campaign, enterprise: { name: '福建闽江重工股份有限公司', creditCode: '91350100154388060M' }, applicationId: 'APP-1', candidates } });
+    }
+    // The second task's own scope names the other candidate: that copy is the one the task sees.
+    await a.ok('PUT', `/v2/element-instances/${await elementInstanceOf(two.key)}/variables`, { variables: { applicationId: 'APP-2' }, local: true });
+    await a.ok('PUT', `/v2/element-instances/${plain.pi}/variables`, { variables: { campaignId: 'FJ-2025-PLAN' } });
+
+    const r = await a.call('POST', '/api/tasklist/user-tasks/summaries', { as: fuzhou, body: { userTaskKeys: [one.key, two.key, other.key, plain.key, '999999999', one.key] } });
+    expect(r.status, r.text).toBe(200);
+    const common = { campaignId: '2025-fujian-T', campaignLabel: '2025 年 · 福建省 · 特级技师', enterpriseName: '福建闽江重工股份有限公司' };
+    // Another city's task and a key with no task are simply absent; never an ID number.
+    expect(r.body).toEqual({
+      items: {
+        [one.key]: { ...common, applicationId: 'APP-1', candidateName: '林一' },
+        [two.key]: { ...common, applicationId: 'APP-2', candidateName: '陈二' },
+        [plain.key]: { campaignId: 'FJ-2025-PLAN' },
+      },
+    });
+    expect(r.text).not.toContain('**');
+    expect((await a.call('POST', '/api/tasklist/user-tasks/summaries', { as: xiamen, body: { userTaskKeys: [one.key, other.key] } })).body.items).toEqual({
+      [other.key]: { ...common, applicationId: 'APP-1', candidateName: '林一' },
+    });
+    expect((await a.call('POST', '/api/tasklist/user-tasks/summaries', { as: nobody, body: { userTaskKeys: [one.key] } })).body).toEqual({ items: {} });
+    expect((await a.call('POST', '/api/tasklist/user-tasks/summaries', { as: fuzhou, body: { userTaskKeys: [] } })).body).toEqual({ items: {} });
+    // Xiamen's notifications are counted below from none.
+    await a.ok('POST', `/v2/process-instances/${other.pi}/cancellation`, {});
+  });
+
+  it('refuse more than 100 keys, a key that is not one, and other fields, in Chinese', async () => {
+    const many = await a.call('POST', '/api/tasklist/user-tasks/summaries', { as: fuzhou, body: { userTaskKeys: Array.from({ length: 101 }, (_, i) => String(i + 1)) } });
+    expectZhProblem(many, 400, /一次最多 100 个/);
+    expect(many.body.fields).toEqual([{ name: 'userTaskKeys', label: '用户任务编号', message: '一次最多 100 个' }]);
+    const bad = await a.call('POST', '/api/tasklist/user-tasks/summaries', { as: fuzhou, body: { userTaskKeys: ['12', 'abc'] } });
+    expectZhProblem(bad, 400);
+    expect(bad.body.fields[0]).toMatchObject({ name: 'userTaskKeys.1', label: '用户任务编号' });
+    expectZhProblem(await a.call('POST', '/api/tasklist/user-tasks/summaries', { as: fuzhou, body: {} }), 400, /用户任务编号此项为必填项/);
+    expectZhProblem(await a.call('POST', '/api/tasklist/user-tasks/summaries', { as: fuzhou, body: { userTaskKeys: [], extra: 1 } }), 400);
+  });
+});
+
+describe('names', () => {
+  it('name any existing group, and only the people who share a group with the caller (and the caller)', async () => {
+    await a.ok('PUT', '/v2/groups/city-350100', { name: '福州市人力资源和社会保障局', description: '' });
+    const body = { groups: ['city-350100', 'city-350200', 'no-such-group'], users: ['tl_fuzhou', 'tl_fuzhou2', 'tl_xiamen', 'tl_nobody', 'no_such_user'] };
+    const r = await a.call('POST', '/api/tasklist/names', { as: fuzhou, body });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toEqual({ groups: { 'city-350100': '福州市人力资源和社会保障局', 'city-350200': 'city-350200' }, users: { tl_fuzhou: '林福州', tl_fuzhou2: '陈福州' } });
+    expect((await a.call('POST', '/api/tasklist/names', { as: xiamen, body })).body.users).toEqual({ tl_xiamen: '黄厦门' });
+    // In no group: only themselves.
+    expect((await a.call('POST', '/api/tasklist/names', { as: nobody, body })).body.users).toEqual({ tl_nobody: 'tl_nobody' });
+    // Whoever may read every user (USER:READ on *) may read their names here too.
+    expect((await a.admin('POST', '/api/tasklist/names', { users: body.users })).body).toEqual({
+      groups: {},
+      users: { tl_fuzhou: '林福州', tl_fuzhou2: '陈福州', tl_xiamen: '黄厦门', tl_nobody: 'tl_nobody' },
+    });
+    expect((await a.call('POST', '/api/tasklist/names', { as: fuzhou, body: {} })).body).toEqual({ groups: {}, users: {} });
+  });
+
+  it('refuse more than 200 of either, and anything but lists of ids, in Chinese', async () => {
+    const many = await a.call('POST', '/api/tasklist/names', { as: fuzhou, body: { users: Array.from({ length: 201 }, (_, i) => `u${i}`) } });
+    expectZhProblem(many, 400, /一次最多 200 个/);
+    expect(many.body.fields).toEqual([{ name: 'users', label: '用户名', message: '一次最多 200 个' }]);
+    expectZhProblem(await a.call('POST', '/api/tasklist/names', { as: fuzhou, body: { groups: 'city-350100' } }), 400);
+    expectZhProblem(await a.call('POST', '/api/tasklist/names', { as: fuzhou, body: { groups: [''] } }), 400, /不能为空/);
+    expectZhProblem(await a.call('POST', '/api/tasklist/names', { as: fuzhou, body: { roles: [] } }), 400);
+  });
+});
+
 describe('saved filters', () => {
   it('are kept per user: create, list, update, delete; names unique per user; another user’s is not found', async () => {
     const filter = { state: 'CREATED', candidateGroup: 'city-350100', sort: [{ field: 'dueDate', order: 'ASC' }] };
