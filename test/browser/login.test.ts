@@ -1,10 +1,11 @@
 /**
  * The login and change-password pages in real Chromium, as a clerk meets them on their first day:
- * keyboard only, Chinese everywhere, errors next to their fields, nothing cut off at 1366×768.
+ * keyboard only, Chinese everywhere, errors next to their fields, nothing cut off at 1366×768, and
+ * no WCAG 2.1 A/AA violation axe-core can find.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fitsViewport, launchBrowser, newPage, screenshot } from '../support/browser.js';
+import { axeViolations, fitsViewport, launchBrowser, newPage, screenshot } from '../support/browser.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
@@ -56,6 +57,7 @@ describe('login pages', () => {
     expect(await page.getByLabel('用户名').inputValue()).toBe('city_350100');
     expect((await fitsViewport(page)).fits).toBe(true);
     await screenshot(page, 'login-error');
+    expect.soft(await axeViolations(page), 'axe-core on the login page with an error').toEqual([]);
 
     // The password field has the focus after an error: the right password, Enter.
     await page.keyboard.type('Initial-Pass-1');
@@ -75,6 +77,7 @@ describe('login pages', () => {
     expect(await page.textContent('#newPassword-error')).toContain('密码至少 8 个字符');
     expect((await fitsViewport(page)).fits).toBe(true);
     await screenshot(page, 'password-weak');
+    expect.soft(await axeViolations(page), 'axe-core on the password page with an error').toEqual([]);
 
     // Two different entries: the message stands under the confirmation.
     await typeInto(page, '当前密码', 'Initial-Pass-1');
@@ -102,6 +105,7 @@ describe('login pages', () => {
     });
     expect(me).toMatchObject({ status: 200, body: { username: 'city_350100' } });
     await screenshot(page, 'logged-in');
+    expect.soft(await axeViolations(page), 'axe-core on the logged-in page').toEqual([]);
 
     // Log out with the keyboard: the button is reachable by Tab.
     await page.getByRole('button', { name: '退出登录' }).focus();

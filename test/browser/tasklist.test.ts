@@ -8,7 +8,8 @@
  * - a wrong value is refused in Chinese next to its field, a comment stays with the task, the right
  *   value completes it and the process goes on;
  * - a panel member hands a scoring task to another member (and cannot hand it to anyone else), then
- *   scores a batch of candidates at once.
+ *   scores a batch of candidates at once;
+ * - every screen on the way passes axe-core's WCAG 2.1 A/AA rules (reported together, screen by screen).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { Clerk, Rest, type UserTask } from '../../src/demo/clerk.js';
 import { clerkOf, DEMO_PASSWORD, type Staff } from '../../src/demo/people.js';
 import { demoAnswers } from '../../src/demo/scenarios.js';
 import { demoCampaigns, type SeededCampaign } from '../../src/demo/seed.js';
-import { fitsViewport, launchBrowser, newPage, screenshot } from '../support/browser.js';
+import { axeViolations, fitsViewport, launchBrowser, newPage, screenshot } from '../support/browser.js';
 import { startAsNpmStart, type StartedServer } from '../support/server.js';
 
 const basic = (username: string, password = DEMO_PASSWORD) => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` });
@@ -60,10 +61,24 @@ async function completeByApi(elementId: string, scope: Record<string, unknown> =
   }
 }
 
-async function logIn(page: Page, username: string, path = '/tasklist'): Promise<void> {
+/** Until the page's transitions (a dialog opening, a tab sliding) have ended: axe judges colours as they are drawn. */
+async function settle(page: Page): Promise<void> {
+  // Polled with evaluate, not waitForFunction: the app's CSP forbids the eval that waitForFunction uses.
+  const running = 'document.getAnimations().filter((a) => a.playState === "running" && a.effect?.getTiming().iterations !== Infinity).length';
+  await expect.poll(() => page.evaluate(running), { timeout: 5_000 }).toBe(0);
+}
+
+/** axe-core's WCAG 2.1 A/AA audit of the screen as it is now; soft, so that one run lists every screen's violations. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  await settle(page);
+  expect.soft(await axeViolations(page), `axe-core on ${screen}`).toEqual([]);
+}
+
+async function logIn(page: Page, username: string, path = '/tasklist', options: { audit?: boolean } = {}): Promise<void> {
   await page.goto(`${server.url}${path}`);
   // Not logged in: the app sends the browser to the login page, which comes back here.
   await page.waitForURL(/\/login/);
+  if (options.audit) await expectAccessible(page, 'the login page');
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
@@ -99,25 +114,32 @@ afterAll(async () => {
 describe('任务中心 (Tasklist) in Chromium', () => {
   it('enterprise HR starts the campaign with its start form', async () => {
     const page = await newPage(browser);
-    await logIn(page, campaign.clerks.hr);
+    await logIn(page, campaign.clerks.hr, '/tasklist', { audit: true });
     expect(await page.title()).toContain('任务中心');
+    await expect.poll(() => page.locator('.ant-spin-spinning').count()).toBe(0);
     await screenshot(page, 'tasklist-empty');
+    await expectAccessible(page, 'the task list of enterprise HR');
 
     await page.getByRole('link', { name: '发起流程' }).click();
     await page.getByRole('button', { name: /四川/ }).first().click();
     const field = page.getByLabel('评聘活动编号');
+    await field.waitFor();
+    await expectAccessible(page, 'the start page with its start form');
     await field.fill('不是编号');
     await page.getByRole('button', { name: '发起', exact: true }).click();
     // form-js's own message, in Chinese, under the field.
     await expect.poll(() => page.locator('.fjs-form-field-error').allTextContents()).toContainEqual(expect.stringContaining('只能包含字母、数字'));
     expect((await fitsViewport(page, { vertical: false })).fits).toBe(true);
     await screenshot(page, 'tasklist-start-error');
+    await expectAccessible(page, 'the start form with an error');
 
     await field.fill(campaign.campaignId);
     await page.getByRole('button', { name: '发起', exact: true }).click();
     await expect.poll(() => page.getByText(/已发起/).count()).toBeGreaterThan(0);
     await screenshot(page, 'tasklist-started');
+    await expectAccessible(page, 'the started page');
     await logOut(page);
+    await expectAccessible(page, 'the login page after logging out');
     await page.context().close();
 
     // The process runs: the plan is HR's next task.
@@ -138,19 +160,52 @@ describe('任务中心 (Tasklist) in Chromium', () => {
     await other.goto(`${server.url}/tasklist/tasks/${approval!.userTaskKey}`);
     await expect.poll(() => other.getByText(/未找到|无权/).count()).toBeGreaterThan(0);
     await screenshot(other, 'tasklist-other-city');
+    await expectAccessible(other, 'a task the user may not see');
     await other.context().close();
 
     const page = await newPage(browser);
     await logIn(page, campaign.clerks.city);
-    await page.getByRole('tab', { name: /待认领/ }).click();
+    for (const tab of ['我的待办', '已完成', '全部', '待认领']) {
+      await page.getByRole('tab', { name: new RegExp(tab) }).click();
+      await expect.poll(() => page.locator('.ant-spin-spinning').count()).toBe(0);
+      await expectAccessible(page, `the task list, tab ${tab}`);
+    }
     const row = page.getByRole('row', { name: /评聘工作方案审核（市级）/ });
     await expect.poll(() => row.count()).toBe(1);
     expect((await fitsViewport(page, { vertical: false })).fits).toBe(true);
     await screenshot(page, 'tasklist-claimable');
+
+    // The notifications: the new task in the clerk's group, and the digest.
+    await page.getByRole('button', { name: /^通知/ }).click();
+    await page.getByRole('dialog', { name: /通知/ }).waitFor();
+    await expectAccessible(page, 'the notifications');
+    await screenshot(page, 'tasklist-notifications');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+
     await row.getByRole('link').first().click();
     await page.waitForURL(/\/tasklist\/tasks\//);
     // The diagram shows where the task stands.
     await expect.poll(() => page.locator('.djs-container').count()).toBe(1);
+    await page.getByLabel('审核意见').waitFor();
+    // The whole campaign process fitted into the card would draw the step a few pixels wide: it opens
+    // at full size on the step instead, highlighted, and 适应窗口 / 定位当前步骤 switch between the two.
+    const step = page.locator('.pp-diagram .highlight-current');
+    await expect.poll(() => step.count()).toBe(1);
+    const stepBox = async () => (await step.boundingBox())!;
+    const box = (await page.locator('.pp-diagram').boundingBox())!;
+    const opened = await stepBox();
+    expect(opened.width).toBeGreaterThanOrEqual(80);
+    expect(Math.abs(opened.x + opened.width / 2 - (box.x + box.width / 2))).toBeLessThan(4);
+    expect(Math.abs(opened.y + opened.height / 2 - (box.y + box.height / 2))).toBeLessThan(4);
+    expect(await page.locator('figure figcaption').textContent()).toContain('当前步骤：评聘工作方案审核（市级）');
+    await page.getByRole('button', { name: '适应窗口' }).click();
+    expect((await stepBox()).width).toBeLessThan(opened.width * 0.6);
+    await screenshot(page, 'tasklist-task-fitted');
+    await page.getByRole('button', { name: '定位当前步骤' }).click();
+    expect(Math.round((await stepBox()).width)).toBe(Math.round(opened.width));
+    await screenshot(page, 'tasklist-task');
+    await expectAccessible(page, 'the task detail, before claiming (read-only form, diagram)');
 
     await page.getByRole('button', { name: '认领' }).click();
     await expect.poll(() => page.getByRole('button', { name: '取消认领' }).count()).toBe(1);
@@ -166,6 +221,7 @@ describe('任务中心 (Tasklist) in Chromium', () => {
     await page.getByRole('button', { name: '提交' }).first().click();
     await expect.poll(() => page.locator('.fjs-form-field-error').allTextContents()).toContainEqual(expect.stringMatching(/不能少于 ?2 ?个字符/));
     await screenshot(page, 'tasklist-task-error');
+    await expectAccessible(page, 'the task detail with its form, a validation error and a comment');
 
     await page.getByLabel('审核意见').fill('方案符合要求，推荐人数在名额之内，同意实施。');
     await page.getByRole('button', { name: '提交' }).first().click();
@@ -200,6 +256,8 @@ describe('任务中心 (Tasklist) in Chromium', () => {
     await page.getByRole('button', { name: '转交' }).click();
     const dialog = page.getByRole('dialog');
     // With the keyboard, as antd's select offers: type to search, Enter to choose.
+    await dialog.getByLabel(/转交给/).waitFor();
+    await expectAccessible(page, 'the reassign dialog');
     await dialog.getByLabel(/转交给/).click();
     await page.keyboard.type(second!);
     await page.keyboard.press('Enter');
@@ -213,14 +271,18 @@ describe('任务中心 (Tasklist) in Chromium', () => {
     const rows = page.getByRole('row', { name: /评审打分|打分/ });
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
     for (const r of await rows.all()) await r.getByRole('checkbox').check();
+    await expectAccessible(page, 'my tasks, a batch selected');
+    await screenshot(page, 'tasklist-mine');
     await page.getByRole('button', { name: '批量办理' }).click();
     const bulk = page.getByRole('dialog');
     // The form loads with the dialog (form-js is loaded on demand).
     await expect.poll(() => bulk.getByLabel('得分').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     for (const score of await bulk.getByLabel('得分').all()) await score.fill('88');
     await screenshot(page, 'tasklist-bulk');
+    await expectAccessible(page, 'the bulk dialog with its form');
     await bulk.getByRole('button', { name: /提交|办理/ }).last().click();
     await expect.poll(() => bulk.getByText('成功').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await expectAccessible(page, 'the bulk dialog, done');
     await screenshot(page, 'tasklist-bulk-done');
 
     const after = await tasksOf({ assignee: second, elementId: 'score-candidate', ...ofEnterprise('panel') });

@@ -21,6 +21,7 @@ import { formatDateTime, STATE_LABELS } from './format';
 import { loadTask, loadTaskForm, loadTaskVariables, loadWorkingDaysLeft, loadXml } from './taskData';
 import { useAutoRefresh } from './useTasks';
 import type { AssigneeOption } from './api';
+import { useNames } from './lookups';
 
 interface Loaded {
   variables: Record<string, unknown>;
@@ -48,6 +49,7 @@ export function TaskDetailPage() {
   const [formProblems, setFormProblems] = useState<{ title: string; items: string[] }>();
   const [busy, setBusy] = useState<string>();
   const [reassignOpen, setReassignOpen] = useState(false);
+  const names = useNames(task?.candidateGroups ?? [], [task?.assignee]);
 
   const refreshTask = useCallback(async () => {
     try {
@@ -171,6 +173,8 @@ export function TaskDetailPage() {
   if (!task) return <Skeleton active />;
 
   const s = loaded?.summary;
+  /** 林素芬（panel_…）: the name to read, the username to tell two of the same name apart. */
+  const personOf = (username: string) => (names.hasUser(username) ? `${names.user(username)}（${username}）` : username);
   const processName = task.processName || task.processDefinitionId || '';
   return (
     <>
@@ -205,7 +209,7 @@ export function TaskDetailPage() {
         </Space>
       </div>
       {actionError ? <Alert type="error" showIcon closable title={actionError} style={{ marginBottom: 8 }} onClose={() => setActionError(undefined)} /> : null}
-      {open && !mine && task.assignee ? <Alert type="info" showIcon title={`此任务由 ${task.assignee} 办理中，表单为只读。`} style={{ marginBottom: 8 }} /> : null}
+      {open && !mine && task.assignee ? <Alert type="info" showIcon title={`此任务由 ${personOf(task.assignee)} 办理中，表单为只读。`} style={{ marginBottom: 8 }} /> : null}
       {open && !task.assignee ? <Alert type="info" showIcon title="此任务尚未认领：认领后才能填写和提交表单。" style={{ marginBottom: 8 }} /> : null}
 
       <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: 12, alignItems: 'start' }}>
@@ -235,8 +239,10 @@ export function TaskDetailPage() {
                 )}
               </Descriptions.Item>
               <Descriptions.Item label="跟进日期">{formatDateTime(task.followUpDate)}</Descriptions.Item>
-              <Descriptions.Item label="办理人">{task.assignee ? (task.assignee === user.username ? `${task.assignee}（我）` : task.assignee) : '未认领'}</Descriptions.Item>
-              <Descriptions.Item label="候选组">{task.candidateGroups?.length ? task.candidateGroups.join('、') : '—'}</Descriptions.Item>
+              <Descriptions.Item label="办理人">{task.assignee ? (task.assignee === user.username ? `${names.user(task.assignee)}（我）` : personOf(task.assignee)) : '未认领'}</Descriptions.Item>
+              <Descriptions.Item label="候选组">
+                {task.candidateGroups?.length ? <span title={task.candidateGroups.join('、')}>{task.candidateGroups.map((g) => names.group(g)).join('、')}</span> : '—'}
+              </Descriptions.Item>
               <Descriptions.Item label="创建时间">{formatDateTime(task.creationDate)}</Descriptions.Item>
               {task.completionDate ? <Descriptions.Item label="完成时间">{formatDateTime(task.completionDate)}</Descriptions.Item> : null}
             </Descriptions>

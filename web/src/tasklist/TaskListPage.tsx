@@ -16,6 +16,7 @@ import { useProcessOptions } from './useProcesses';
 import { dueDay, WorkingDaysBadge } from './workingDays';
 import { formatDateTime, STATE_LABELS } from './format';
 import type { SavedFilter } from './api';
+import { summaryText, useNames, useSummaries } from './lookups';
 
 const BulkCompleteModal = lazy(() => import('./BulkComplete').then((m) => ({ default: m.BulkCompleteModal })));
 
@@ -89,6 +90,11 @@ export function TaskListPage() {
   const [saveName, setSaveName] = useState('');
 
   const data = useTaskList(list, filters, sort, page, size, viewer);
+  const summaryOf = useSummaries(data.items.map((t) => t.userTaskKey));
+  const names = useNames(
+    [...viewer.groups, ...data.items.flatMap((t) => t.candidateGroups ?? [])],
+    data.items.map((t) => t.assignee),
+  );
 
   useEffect(() => {
     document.title = `${LIST_LABELS[list]} · 任务中心`;
@@ -215,43 +221,80 @@ export function TaskListPage() {
     void data.reload();
   };
 
-  const groupOptions = viewer.groups.map((g) => ({ value: g, label: g }));
+  const groupOptions = viewer.groups.map((g) => ({ value: g, label: names.group(g) }));
+  /** Names first, the id in the tooltip: two groups may share a name, an id never. */
+  const groupTitle = (groups: readonly string[]) => groups.map((g) => (names.hasGroup(g) ? `${names.group(g)}（${g}）` : g)).join('、');
 
   const columns: TableColumnsType<UserTask> = [
     {
-      title: '任务',
+      // The procedure under the task's name, as Camunda's Tasklist shows it: the room a column of its
+      // own would take goes to 摘要.
+      title: '任务 / 流程',
       dataIndex: 'name',
       key: 'name',
-      ellipsis: true,
-      render: (_: unknown, t) => (
-        <Link to={`/tasklist/tasks/${t.userTaskKey}`} state={{ from: `/tasklist?${params.toString()}` }}>
-          {t.name || t.elementId || t.userTaskKey}
-        </Link>
-      ),
+      ellipsis: { showTitle: false },
+      render: (_: unknown, t) => {
+        const process = t.processName || t.processDefinitionId;
+        return (
+          <>
+            <div className="pp-cell-line">
+              <Link to={`/tasklist/tasks/${t.userTaskKey}`} state={{ from: `/tasklist?${params.toString()}` }} title={t.name || undefined}>
+                {t.name || t.elementId || t.userTaskKey}
+              </Link>
+            </div>
+            <div className="pp-cell-line pp-cell-sub" title={process}>
+              {process}
+            </div>
+          </>
+        );
+      },
     },
-    { title: '流程', dataIndex: 'processName', key: 'processName', ellipsis: true, render: (v: string | undefined, t) => v || t.processDefinitionId },
+    {
+      // Tasks of one step look alike (three 评审打分): whose and which campaign's tells them apart.
+      title: '摘要',
+      key: 'summary',
+      ellipsis: { showTitle: false },
+      render: (_: unknown, t) => {
+        const line = summaryText(summaryOf(t.userTaskKey));
+        if (!line) return '—';
+        return (
+          <div title={line.title}>
+            <div className="pp-cell-line">{line.who ?? line.campaign}</div>
+            {line.who && line.campaign ? <div className="pp-cell-line pp-cell-sub">{line.campaign}</div> : null}
+          </div>
+        );
+      },
+    },
     {
       title: '候选组',
       dataIndex: 'candidateGroups',
       key: 'candidateGroups',
-      width: 200,
-      ellipsis: true,
-      render: (groups: string[] | undefined) => (groups?.length ? groups.join('、') : '—'),
+      width: 190,
+      // Two lines: a group's name starts with its enterprise's, and what it is (评审专家组) comes last.
+      render: (groups: string[] | undefined) =>
+        groups?.length ? (
+          <div className="pp-cell-clamp" title={groupTitle(groups)}>
+            {groups.map((g) => names.group(g)).join('、')}
+          </div>
+        ) : (
+          '—'
+        ),
     },
     {
       title: '办理人',
       dataIndex: 'assignee',
       key: 'assignee',
-      width: 130,
-      ellipsis: true,
-      render: (a: string | undefined) => (a ? a === user.username ? <Tag color="blue">我</Tag> : a : <Typography.Text type="secondary">未认领</Typography.Text>),
+      width: 110,
+      ellipsis: { showTitle: false },
+      render: (a: string | undefined) =>
+        a ? a === user.username ? <Tag color="blue">我</Tag> : <span title={names.hasUser(a) ? `${names.user(a)}（${a}）` : a}>{names.user(a)}</span> : <Typography.Text type="secondary">未认领</Typography.Text>,
     },
-    { title: '创建时间', dataIndex: 'creationDate', key: 'creationDate', width: 150, render: (v: string | undefined) => formatDateTime(v) },
+    { title: '创建时间', dataIndex: 'creationDate', key: 'creationDate', width: 140, render: (v: string | undefined) => formatDateTime(v) },
     {
       title: '到期日期',
       dataIndex: 'dueDate',
       key: 'dueDate',
-      width: 230,
+      width: 210,
       render: (v: string | undefined, t) => {
         if (!v) return '—';
         const day = dueDay(v);
@@ -263,10 +306,10 @@ export function TaskListPage() {
         );
       },
     },
-    { title: '优先级', dataIndex: 'priority', key: 'priority', width: 70, align: 'right' },
+    { title: '优先级', dataIndex: 'priority', key: 'priority', width: 64, align: 'right' },
   ];
   if (list === 'completed' || list === 'all') {
-    columns.splice(4, 0, { title: '状态', dataIndex: 'state', key: 'state', width: 80, render: (s: string) => STATE_LABELS[s] ?? s });
+    columns.splice(5, 0, { title: '状态', dataIndex: 'state', key: 'state', width: 80, render: (s: string) => STATE_LABELS[s] ?? s });
   }
 
   return (
@@ -285,7 +328,7 @@ export function TaskListPage() {
               <Input allowClear maxLength={18} placeholder="18 位代码" />
             </Form.Item>
             <Form.Item name="candidateGroup" label="候选组" style={{ marginBottom: 8 }}>
-              <Select allowClear showSearch placeholder="全部候选组" options={groupOptions} aria-label="候选组" />
+              <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder="全部候选组" options={groupOptions} aria-label="候选组" />
             </Form.Item>
             <Form.Item name="due" label="到期日期" style={{ marginBottom: 8 }}>
               <DueRange />
@@ -361,16 +404,21 @@ export function TaskListPage() {
               </span>
             ),
           }))}
-          tabBarExtraContent={
-            <Space>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {data.refreshedAt ? `更新于 ${dayjs(data.refreshedAt).format('HH:mm:ss')}，每 15 秒自动刷新` : ''}
-              </Typography.Text>
-              <Button icon={<ReloadOutlined aria-hidden="true" />} onClick={() => void data.reload()} aria-label="立即刷新列表">
-                刷新
-              </Button>
-            </Space>
-          }
+          // Not tabBarExtraContent: antd puts that inside role="tablist", where only tabs may be
+          // (axe aria-required-children); beside the tab bar it looks the same.
+          renderTabBar={(props, DefaultTabBar) => (
+            <div className="pp-tabbar">
+              <DefaultTabBar {...props} />
+              <Space>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {data.refreshedAt ? `更新于 ${dayjs(data.refreshedAt).format('HH:mm:ss')}，每 15 秒自动刷新` : ''}
+                </Typography.Text>
+                <Button icon={<ReloadOutlined aria-hidden="true" />} onClick={() => void data.reload()} aria-label="立即刷新列表">
+                  刷新
+                </Button>
+              </Space>
+            </div>
+          )}
         />
         {data.error ? <Alert type="error" showIcon title={data.error} style={{ marginBottom: 8 }} /> : null}
         <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginBottom: 8 }}>

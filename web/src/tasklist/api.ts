@@ -1,7 +1,7 @@
 /**
  * pingpin's own additions under /api/tasklist (docs/tasklist-api.md): comments, the people a task
- * may be handed to, saved filters, startable processes, working days and notifications. These have
- * no Camunda schema; their shapes are pingpin's contract.
+ * may be handed to, saved filters, startable processes, working days, notifications, task summaries
+ * and names. These have no Camunda schema; their shapes are pingpin's contract.
  */
 import type { Http } from '../shared/api/http';
 
@@ -56,6 +56,25 @@ export interface Notifications {
   digest: { today: string; overdue: DigestTask[]; dueToday: DigestTask[]; dueSoon: DigestTask[] };
 }
 
+/** What tells a task from others of the same step (never an ID number). */
+export interface TaskSummaryLine {
+  campaignId?: string;
+  /** 2026 年 · 四川省 · 特级技师 */
+  campaignLabel?: string;
+  enterpriseName?: string;
+  applicationId?: string;
+  candidateName?: string;
+}
+
+export interface Names {
+  groups: Record<string, string>;
+  users: Record<string, string>;
+}
+
+/** Server limits per request (docs/tasklist-api.md). */
+export const MAX_SUMMARY_KEYS = 100;
+export const MAX_NAMES = 200;
+
 const enc = encodeURIComponent;
 
 export function tasklistApi(http: Http) {
@@ -71,6 +90,8 @@ export function tasklistApi(http: Http) {
     workingDays: (dates: readonly string[]) => http.json<WorkingDays>('GET', `/api/tasklist/working-days?until=${dates.map(enc).join(',')}`),
     notifications: () => http.json<Notifications>('GET', '/api/tasklist/notifications'),
     markSeen: () => http.json<void>('POST', '/api/tasklist/notifications/seen', {}),
+    summaries: (userTaskKeys: readonly string[]) => http.json<{ items: Record<string, TaskSummaryLine> }>('POST', '/api/tasklist/user-tasks/summaries', { userTaskKeys }),
+    names: (groups: readonly string[], users: readonly string[]) => http.json<Names>('POST', '/api/tasklist/names', { groups, users }),
   };
 }
 

@@ -11,7 +11,7 @@ function Header() {
   return (
     <header className="pp-header">
       <a href="#main" className="pp-skip-link">跳到主要内容</a>
-      <NavLink to="/tasklist" className="pp-brand" aria-label="任务中心首页">
+      <NavLink to="/tasklist" className="pp-brand">
         <span className="pp-brand-title">任务中心</span>
         <span className="pp-brand-sub">特级技师/首席技师评聘</span>
       </NavLink>
