@@ -27,7 +27,7 @@ import { DmnModdle } from 'dmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { parseExpression } from '@bpmn-io/feelin';
 import { GROUP_ID_CHARACTERS, GROUP_ID_MAX_LENGTH, hasOnlyGroupIdCharacters, isValidGroupId } from '../src/domain/groups.js';
-import { parseDmn } from '../src/engine/dmn/index.js';
+import { parseDmn } from '../src/dmn/index.js';
 
 const require = createRequire(import.meta.url);
 

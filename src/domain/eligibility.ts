@@ -2,7 +2,7 @@
  * Eligibility of an applicant for 特级技师 (T) / 首席技师 (S) in one jurisdiction, decided by the DMN
  * models in bpmn/ (the same files the engine deploys and process owners edit in Camunda Modeler):
  *   validate the request → compute the facts (facts.ts) → evaluate `eligibility-<jurisdiction>-<level>`
- *   with src/engine/dmn → check the result's shape.
+ *   with src/dmn → check the result's shape.
  * Also the enterprise prerequisites (`prerequisites-<jurisdiction>-<level>`) and Sichuan's direct
  * recognition (`direct-recognition-sichuan`). docs/eligibility.md documents inputs, outputs and codes.
  *
@@ -13,8 +13,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { evaluateDecision, parseDmn, type DecisionRequirementsGraph } from '../engine/dmn/index.js';
-import type { Json } from '../engine/feel.js';
+import { evaluateDecision, parseDmn, type DecisionRequirementsGraph } from '../dmn/index.js';
+import type { Json } from '../feel/index.js';
 import { InputValidationError, isoDate, parseApplicant, parseWith, type FieldIssue } from './applicant.js';
 import { bansSchema, computeBanFacts, computeFacts, type BanFacts, type Bans, type EligibilityFacts } from './facts.js';
 import {

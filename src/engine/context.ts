@@ -6,8 +6,8 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
-import type { DecisionRequirementsGraph } from './dmn/types.js';
-import type { FeelBudget } from './feel.js';
+import type { DecisionRequirementsGraph } from '../dmn/types.js';
+import type { FeelBudget } from '../feel/index.js';
 import type { ProcessModel } from './model.js';
 import type { Store } from './store.js';
 import type { Step } from './rows.js';
@@ -52,7 +52,7 @@ export interface EngineContext {
   /** Parsed DRGs by decision-requirements key. */
   readonly graphs: Map<number, DecisionRequirementsGraph>;
   readonly tx: CommandState;
-  /** What one guarded FEEL evaluation, or one decision, may use (feel.ts). */
+  /** What one guarded FEEL evaluation, or one decision, may use (src/feel/budget.ts). */
   readonly feelBudget: FeelBudget;
   isClosed(): boolean;
   /** Runs one command in one transaction (the engine core's `command`). */

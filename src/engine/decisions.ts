@@ -4,8 +4,8 @@
  */
 import type { Clock } from './clock.js';
 import { EngineError } from './errors.js';
-import { evaluateDecision } from './dmn/index.js';
-import { DecisionEvaluationError, type DecisionEvaluation, type DecisionRequirementsGraph } from './dmn/types.js';
+import { evaluateDecision } from '../dmn/index.js';
+import { DecisionEvaluationError, type DecisionEvaluation, type DecisionRequirementsGraph } from '../dmn/types.js';
 import type { FlowNode } from './model.js';
 import type { Store } from './store.js';
 import type { EvaluateDecisionRequest, EvaluateDecisionResponse, Variables } from './types.js';

@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { EngineError } from './errors.js';
-import { parseDmn } from './dmn/index.js';
-import type { DecisionRequirementsGraph } from './dmn/types.js';
-import { ModelError, parseBpmn, type ProcessModel } from './model.js';
+import { parseDmn } from '../dmn/index.js';
+import type { DecisionRequirementsGraph } from '../dmn/types.js';
+import { ModelError } from '../model-error.js';
+import { parseBpmn, type ProcessModel } from './model.js';
 import type { Store } from './store.js';
 import type { DeployedForm, DeployedProcess, DeploymentResponse, DeployResource } from './types.js';
 import { DEFAULT_TENANT } from './rows.js';

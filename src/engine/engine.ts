@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Clock, isClockTime, MAX_CLOCK_MS } from './clock.js';
 import { EngineError } from './errors.js';
-import { parseDmn } from './dmn/index.js';
-import type { DecisionRequirementsGraph } from './dmn/types.js';
-import { DEFAULT_FEEL_BUDGET, type FeelBudget, type Json } from './feel.js';
+import { parseDmn } from '../dmn/index.js';
+import type { DecisionRequirementsGraph } from '../dmn/types.js';
+import { DEFAULT_FEEL_BUDGET, type FeelBudget, type Json } from '../feel/index.js';
 import { parseBpmn, type ProcessModel } from './model.js';
 import { Store } from './store.js';
 import type {

@@ -5,7 +5,7 @@
  * work (jobs, user tasks, subscriptions, multi-instance…) is delegated to its own module.
  */
 import type { Clock } from './clock.js';
-import { toJson } from './feel.js';
+import { toJson } from '../feel/index.js';
 import type { FlowNode } from './model.js';
 import type { Store } from './store.js';
 import type { Variables } from './types.js';

@@ -6,8 +6,9 @@
  */
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
-import { compile, FeelSyntaxError, type CompiledExpression } from './feel.js';
-import { compileTimer, type CompiledTimer, type TimerKind } from './timer.js';
+import { compile, FeelSyntaxError, type CompiledExpression } from '../feel/index.js';
+import { ModelError } from '../model-error.js';
+import { compileTimer, type CompiledTimer, type TimerKind } from './timer/index.js';
 
 export type BpmnElementType =
   | 'PROCESS'
@@ -162,9 +163,6 @@ export interface ProcessModel {
   /** The form linked from the none start event (`zeebe:formDefinition formId`), its start form. */
   startFormId?: string;
 }
-
-/** A reason a resource cannot be deployed. */
-export class ModelError extends Error {}
 
 const moddle = new BpmnModdle({ zeebe: zeebeSchema });
 

@@ -4,7 +4,7 @@
  * did or the completion condition holds (Zeebe's multi-instance body behaviour).
  */
 import type { Clock } from './clock.js';
-import { evaluate, failureMessage, FeelEvaluationError, toJson, type Json } from './feel.js';
+import { evaluate, failureMessage, FeelEvaluationError, toJson, type Json } from '../feel/index.js';
 import type { FlowNode } from './model.js';
 import type { Store } from './store.js';
 import type { ElementRow, Runtime } from './rows.js';

@@ -6,7 +6,7 @@
  */
 import { EngineError, notFound } from './errors.js';
 import type { FlowNode } from './model.js';
-import type { Json } from './feel.js';
+import type { Json } from '../feel/index.js';
 import type { Variables } from './types.js';
 
 export const DEFAULT_TENANT = '<default>';

@@ -5,9 +5,9 @@
  */
 import type { Clock } from './clock.js';
 import { EngineError } from './errors.js';
-import { evaluate, failureMessage, FeelEvaluationError, typeName, type CompiledExpression, type Json } from './feel.js';
+import { evaluate, failureMessage, FeelEvaluationError, typeName, type CompiledExpression, type Json } from '../feel/index.js';
 import type { FlowNode, ProcessModel } from './model.js';
-import { firstOccurrence, nextOccurrence, resolveTimer, type CompiledTimer, type ResolvedTimer } from './timer.js';
+import { firstOccurrence, nextOccurrence, resolveTimer, type CompiledTimer, type ResolvedTimer } from './timer/index.js';
 import type { Store } from './store.js';
 import type { Variables } from './types.js';
 import { IncidentRaised, type ElementRow, type SubscriptionRole, type SubscriptionRow, type DefinitionRow } from './rows.js';

@@ -3,7 +3,7 @@
  * (keys as decimal strings, dates as ISO strings, variables as JSON objects). The REST layer
  * validates requests and calls these; benchmarks and tests can call them in-process.
  */
-import type { Json } from './feel.js';
+import type { Json } from '../feel/index.js';
 
 export type Variables = Record<string, Json>;
 

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from './clock.js';
 import { EngineError } from './errors.js';
-import { toJson, type CompiledExpression } from './feel.js';
+import { toJson, type CompiledExpression } from '../feel/index.js';
 import type { FlowNode } from './model.js';
 import type { Store } from './store.js';
 import type { UserTaskChangeset, Variables } from './types.js';

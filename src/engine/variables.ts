@@ -5,7 +5,7 @@
  */
 import type { Clock } from './clock.js';
 import { EngineError } from './errors.js';
-import { evaluate, evaluateJson, failureMessage, FeelEvaluationError, type CompiledExpression, type EvalEnv, type ExpectedType, type Json } from './feel.js';
+import { evaluate, evaluateJson, failureMessage, FeelEvaluationError, type CompiledExpression, type EvalEnv, type ExpectedType, type Json } from '../feel/index.js';
 import type { FlowNode, Mapping } from './model.js';
 import type { Store } from './store.js';
 import type { Variables } from './types.js';

@@ -24,7 +24,7 @@
  * next to the field it names), `issues` are the same as English lines for people reading a log or
  * a test failure (`path（label）: message`).
  */
-import { compile, evaluate } from '../engine/feel.js';
+import { compile, evaluate } from '../feel/index.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = Record<string, unknown>;

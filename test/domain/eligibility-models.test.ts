@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDmn } from '../../src/engine/dmn/index.js';
+import { parseDmn } from '../../src/dmn/index.js';
 import { parseApplicant } from '../../src/domain/applicant.js';
 import { JURISDICTIONS } from '../../src/domain/eligibility.js';
 import { computeBanFacts, computeFacts } from '../../src/domain/facts.js';

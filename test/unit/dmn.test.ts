@@ -5,9 +5,9 @@ import {
   evaluateDecision,
   parseDmn,
   type DecisionRequirementsGraph,
-} from '../../src/engine/dmn/index.js';
-import type { Json } from '../../src/engine/feel.js';
-import { ModelError } from '../../src/engine/model.js';
+} from '../../src/dmn/index.js';
+import type { Json } from '../../src/feel/index.js';
+import { ModelError } from '../../src/model-error.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/dmn/${name}`, import.meta.url), 'utf8');
 const load = (name: string, xml = fixture(name)) => parseDmn(xml, name);

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { Store } from '../../src/engine/store.js';
 import { bpmn, chain } from '../support/bpmn.js';
-import { parseDmn, evaluateDecision, DecisionEvaluationError } from '../../src/engine/dmn/index.js';
+import { parseDmn, evaluateDecision, DecisionEvaluationError } from '../../src/dmn/index.js';
 import {
   compile,
   compileUnaryTests,
@@ -24,7 +24,7 @@ import {
   FeelBudgetExceeded,
   FeelEvaluationError,
   type FeelBudget,
-} from '../../src/engine/feel.js';
+} from '../../src/feel/index.js';
 
 const now = () => Date.parse('2026-03-01T00:00:00Z');
 const env = (variables: Record<string, unknown> = {}, budget: Partial<FeelBudget> = {}) => ({

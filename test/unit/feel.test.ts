@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, evaluate, evaluateJson, FeelEvaluationError, FeelSyntaxError, toJson } from '../../src/engine/feel.js';
+import { compile, evaluate, evaluateJson, FeelEvaluationError, FeelSyntaxError, toJson } from '../../src/feel/index.js';
 
 const env = (variables: Record<string, any> = {}, now = Date.parse('2026-09-28T02:00:00Z')) => ({ variables, now: () => now });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelError, parseBpmn } from '../../src/engine/model.js';
+import { parseBpmn } from '../../src/engine/model.js';
+import { ModelError } from '../../src/model-error.js';
 import { bpmn, io, job } from '../support/bpmn.js';
 
 const reject = async (xml: string) => {

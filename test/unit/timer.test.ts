@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FeelEvaluationError, FeelSyntaxError } from '../../src/engine/feel.js';
+import { FeelEvaluationError, FeelSyntaxError } from '../../src/feel/index.js';
 import {
   compileTimer,
   describeOccurrence,
   describeTimer,
   firstOccurrence,
-  nextCronExecution,
   nextDue,
   nextOccurrence,
   parseTimerText,
@@ -16,7 +15,8 @@ import {
   type ResolvedTimer,
   type TimerKind,
   type TimerOccurrence,
-} from '../../src/engine/timer.js';
+} from '../../src/engine/timer/index.js';
+import { nextCronExecution } from '../../src/engine/timer/cron.js';
 
 /** Monday 2026-09-28 02:00:00 UTC. */
 const NOW = Date.parse('2026-09-28T02:00:00Z');

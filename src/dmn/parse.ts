@@ -6,8 +6,8 @@
  * as does every problem dmn-scala would reject at deployment; all problems are reported at once.
  */
 import { DmnModdle } from 'dmn-moddle';
-import { compile, compileUnaryTests, FeelSyntaxError, type CompiledExpression, type CompiledUnaryTests } from '../feel.js';
-import { ModelError } from '../model.js';
+import { compile, compileUnaryTests, FeelSyntaxError, type CompiledExpression, type CompiledUnaryTests } from '../feel/index.js';
+import { ModelError } from '../model-error.js';
 import {
   ruleRef,
   type Aggregation,

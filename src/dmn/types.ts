@@ -2,7 +2,7 @@
  * The compiled form of a DMN 1.3 decision requirements graph (DRG) and the shape of an evaluation
  * result. Parsing lives in parse.ts, evaluation in evaluate.ts; index.ts is the public entry.
  */
-import type { CompiledExpression, CompiledUnaryTests, Json } from '../feel.js';
+import type { CompiledExpression, CompiledUnaryTests, Json } from '../feel/index.js';
 
 export type HitPolicy = 'UNIQUE' | 'FIRST' | 'PRIORITY' | 'ANY' | 'COLLECT' | 'RULE ORDER' | 'OUTPUT ORDER';
 export type Aggregation = 'SUM' | 'MIN' | 'MAX' | 'COUNT';
@@ -154,7 +154,7 @@ export class DecisionEvaluationError extends Error {
     readonly failedDecisionId: string,
     /** What was evaluated up to and including the failed decision (its output null). */
     readonly evaluatedDecisions: EvaluatedDecision[],
-    /** The evaluation went over its budget (feel.ts FeelBudget): a pingpin limit, not a failure of the decision's logic. */
+    /** The evaluation went over its budget (src/feel FeelBudget): a pingpin limit, not a failure of the decision's logic. */
     readonly budgetExceeded = false,
   ) {
     super(message);

@@ -12,7 +12,7 @@
  * deadline, `budget.timeMs` after the start, and each guarded one also has the budget's size limits.
  */
 import { DateTime, Duration } from 'luxon';
-import { DEFAULT_FEEL_BUDGET, evaluate, evaluateUnaryTests, FeelBudgetExceeded, FeelEvaluationError, toJson, type EvalEnv, type FeelBudget, type Json } from '../feel.js';
+import { DEFAULT_FEEL_BUDGET, evaluate, evaluateUnaryTests, FeelBudgetExceeded, FeelEvaluationError, toJson, type EvalEnv, type FeelBudget, type Json } from '../feel/index.js';
 import {
   DecisionEvaluationError,
   ruleRef,
