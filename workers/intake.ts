@@ -20,8 +20,8 @@
 import { z } from 'zod';
 import { findPersonalDataIn, personalDataName, maskPersonalData } from '../src/domain/personal-data.js';
 import type { Submission, SubmissionKind } from '../src/registry/index.js';
+import { bi, refuse, typeError } from './kit/index.js';
 import { NonRetryableError } from './runtime.js';
-import { bi, typeError } from './shared.js';
 
 // Type literals, not interfaces: they fit the workers' input types, which admit (and then refuse) other keys.
 export type ObjectionMessage = {
@@ -163,7 +163,7 @@ export async function receivedSubmission(
   const v = message.variable;
   const s = await registry.intake.get(message.ref);
   if (!s) {
-    throw new NonRetryableError(bi(`受理编号 ${v}.ref=${message.ref} 在登记簿中不存在：渠道须先向登记簿受理登记`, `${v}.ref: submission ${message.ref} is not in the registry: the channel must file it with the registry's intake first`));
+    throw refuse(`受理编号 ${v}.ref=${message.ref} 在登记簿中不存在：渠道须先向登记簿受理登记`, `${v}.ref: submission ${message.ref} is not in the registry: the channel must file it with the registry's intake first`);
   }
   const [target, targetZh] = expected.kind === 'objection' ? [expected.noticeId, '公示'] : [expected.campaignId, '评聘活动'];
   const filedFor = expected.kind === 'objection' ? s.noticeId : s.campaignId;

@@ -17,8 +17,9 @@ import pino from 'pino';
 import { Clerk, Rest } from '../../src/demo/clerk.js';
 import { DEMO_OPERATOR, provisionStaff } from '../../src/demo/people.js';
 import { DEFAULT_START } from '../../src/demo/run.js';
-import { type CampaignOutcome, type DemoClock, isoDate, runCampaign } from '../../src/demo/scenarios.js';
+import { type CampaignOutcome, type DemoClock, runCampaign } from '../../src/demo/scenarios.js';
 import { type DemoCampaignSeed, demoCampaigns, idNumber, seedRegistry, type SeededCampaign } from '../../src/demo/seed.js';
+import { chinaDate } from '../../src/domain/china-time.js';
 import { AuditLog } from '../../src/identity/audit.js';
 import { IdentityStore } from '../../src/identity/store.js';
 import { openRegistry } from '../../src/registry/index.js';
@@ -109,7 +110,7 @@ export async function killDuringProcedures(s: Scenario, o: KillOptions): Promise
   let engineDb: Database.Database | undefined;
   const narration: string[] = [];
   try {
-    const year = Number(isoDate(pinned).slice(0, 4));
+    const year = Number(chinaDate(pinned).slice(0, 4));
     const seededRounds: SeededCampaign[][] = [await seedRegistry(registry, demoCampaigns(), year)];
 
     server = await new ServerChild(serverOptions).ready();
@@ -261,7 +262,7 @@ export async function killDuringProcedures(s: Scenario, o: KillOptions): Promise
 
     // ---- figures
     s.figure('seed', o.seed);
-    s.figure('rounds', o.rounds, `rounds: ${o.rounds} (${seededAll.length} campaigns, ${seededAll.reduce((n, c) => n + c.applications.length, 0)} applications), business dates ${isoDate(Date.parse(DEFAULT_START))} to ${isoDate(pinned)}`);
+    s.figure('rounds', o.rounds, `rounds: ${o.rounds} (${seededAll.length} campaigns, ${seededAll.reduce((n, c) => n + c.applications.length, 0)} applications), business dates ${chinaDate(Date.parse(DEFAULT_START))} to ${chinaDate(pinned)}`);
     s.figure(
       'kills',
       { running: kills.length, duringStart: startKills.length },
@@ -376,7 +377,7 @@ export async function killDuringProcedures(s: Scenario, o: KillOptions): Promise
     s.figure('engine', { processInstances: counts('process_instances'), elementInstances: counts('element_instances'), jobs: counts('jobs'), userTasks: counts('user_tasks') }, `engine: ${counts('process_instances')} process instances, ${counts('element_instances')} element instances, ${counts('jobs')} jobs, ${counts('user_tasks')} user tasks`);
     s.check(activated === 0, 'no job left ACTIVATED once the campaigns are done', `${activated}`);
 
-    const chain = await registry.verifyAuditChain();
+    const chain = await registry.audit.verify();
     s.check(chain.ok, "the registry's audit chain verifies", JSON.stringify(chain).slice(0, 200));
   } catch (err) {
     s.crashed(err);

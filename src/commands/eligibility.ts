@@ -1,6 +1,7 @@
 /** `pingpin eligibility`: is this applicant eligible for 特级技师 / 首席技师 in a jurisdiction? */
 import { readFileSync } from 'node:fs';
 import { InputValidationError, type FieldIssue } from '../domain/applicant.js';
+import { chinaDate } from '../domain/china-time.js';
 import {
   EligibilityModelError,
   evaluateEligibility,
@@ -11,7 +12,6 @@ import {
 } from '../domain/eligibility.js';
 import type { Bans } from '../domain/facts.js';
 import { isValidDate } from '../domain/periods.js';
-import { todayInShanghai } from '../domain/validators.js';
 import { parseStrict, printError, printResult, usageError, wantsHelp } from './cli-io.js';
 import type { Command } from './index.js';
 
@@ -93,7 +93,7 @@ export const command: Command = {
     }
     if (v.level === undefined) return usageError('缺少 --level（T 特级技师 或 S 首席技师）', 'level', usage);
     if (v.level !== 'T' && v.level !== 'S') return usageError(`--level 应为 T（特级技师）或 S（首席技师），实为“${v.level}”`, 'level', usage);
-    const asOf = v['as-of'] ?? todayInShanghai();
+    const asOf = v['as-of'] ?? chinaDate();
     if (!isValidDate(asOf)) return usageError(`--as-of 应为 YYYY-MM-DD 格式的有效日期，实为“${asOf}”`, 'as-of', usage);
     if (v.file === undefined) return usageError('缺少 --file（申请人记录 JSON 文件）', 'file', usage);
 

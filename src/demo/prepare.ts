@@ -8,8 +8,9 @@
  */
 import type { Logger } from 'pino';
 import type { Running } from '../runtime.js';
-import { Rest } from './clerk.js';
+import { chinaDate } from '../domain/china-time.js';
 import { groupIds } from '../domain/groups.js';
+import { Rest } from './clerk.js';
 import { clerkOf, DEMO_PASSWORD, provisionStaff } from './people.js';
 import { demoCampaigns, inThePresent, seedRegistry, type SeededCampaign } from './seed.js';
 
@@ -21,7 +22,7 @@ export interface DemoData {
 export async function prepareDemoData(running: Running, admin: { username: string; password: string }, logger: Logger): Promise<DemoData> {
   if (!running.engine) throw new Error('demo data needs the embedded engine');
   const now = running.engine.clock.now();
-  const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(now)));
+  const year = Number(chinaDate(now).slice(0, 4));
   const campaigns = await seedRegistry(
     running.registry,
     demoCampaigns().map((s) => inThePresent(s, now)),

@@ -11,11 +11,12 @@ import pino from 'pino';
 import type { Config } from '../config.js';
 import { packageRoot } from '../package-root.js';
 import { parseCertificateCode } from '../domain/certificate-code.js';
+import { chinaDate } from '../domain/china-time.js';
 import { generatePassword, type HashCost } from '../identity/passwords.js';
 import { start, type Running } from '../runtime.js';
 import { DEMO_OPERATOR, DEMO_PASSWORD, provisionStaff, type Staff } from './people.js';
 import { Clerk, DemoError, Rest, type RestOptions } from './clerk.js';
-import { type CampaignOutcome, type DemoClock, isoDate, runCampaign } from './scenarios.js';
+import { type CampaignOutcome, type DemoClock, runCampaign } from './scenarios.js';
 import { demoCampaigns, inThePresent, JURISDICTION_NAMES, LEVEL_NAMES, seedRegistry, type SeededCampaign } from './seed.js';
 import type { WorkerDefinition } from '../../workers/runtime.js';
 import { maskName, padColumns } from './text.js';
@@ -130,8 +131,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const logger = pino({ level: options.logLevel ?? 'error', base: { app: 'pingpin-demo' } }, pino.destination(2));
 
   say(
-    cluster ? `连接 Camunda 8.8 集群 ${config.clusterRestAddress}，数据目录 ${dataDir}` : `启动内嵌引擎，数据目录 ${dataDir}，引擎时钟固定在 ${isoDate(startAt)} 09:00（北京时间）`,
-    cluster ? `using the Camunda 8.8 cluster at ${config.clusterRestAddress}, data directory ${dataDir}` : `starting the embedded engine, data directory ${dataDir}, engine clock pinned at ${isoDate(startAt)} 09:00 (Asia/Shanghai)`,
+    cluster ? `连接 Camunda 8.8 集群 ${config.clusterRestAddress}，数据目录 ${dataDir}` : `启动内嵌引擎，数据目录 ${dataDir}，引擎时钟固定在 ${chinaDate(startAt)} 09:00（北京时间）`,
+    cluster ? `using the Camunda 8.8 cluster at ${config.clusterRestAddress}, data directory ${dataDir}` : `starting the embedded engine, data directory ${dataDir}, engine clock pinned at ${chinaDate(startAt)} 09:00 (Asia/Shanghai)`,
   );
   // Cluster mode: the registry and the workers read the time the demo pins on the cluster.
   const clusterTime = { pinned: startAt };
@@ -145,7 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const basic = (username: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` });
     // Embedded: the administrator sets the clerks up, the operator watches; against a cluster, the configured client does both.
     const admin = new Rest({ ...restOptions, headers: cluster ? () => running.authHeaders() : () => basic(config.adminUsername, config.adminPassword!) });
-    const year = Number(isoDate(cluster ? clusterTime.pinned : startAt).slice(0, 4));
+    const year = Number(chinaDate(cluster ? clusterTime.pinned : startAt).slice(0, 4));
     const seeds = demoCampaigns().map((s) => (cluster ? inThePresent(s, clusterTime.pinned) : s));
     const seeded = await seedRegistry(running.registry, seeds, year);
     let staff: Staff | undefined;
@@ -181,8 +182,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       mode: config.mode,
       dataDir,
       url: running.url,
-      startedOn: isoDate(startAt),
-      finishedOn: isoDate(clock.now()),
+      startedOn: chinaDate(startAt),
+      finishedOn: chinaDate(clock.now()),
       durationMs: Date.now() - began,
       campaigns,
       certificates,
@@ -266,7 +267,7 @@ async function certificateRows(running: Running, seeded: SeededCampaign[], campa
 
 async function candidateRows(running: Running, seeded: SeededCampaign[], now: number): Promise<CandidateRow[]> {
   const rows: CandidateRow[] = [];
-  const asOf = isoDate(now);
+  const asOf = chinaDate(now);
   for (const s of seeded) {
     for (const a of s.applications) {
       const app = await running.registry.applications.get(a.applicationId);

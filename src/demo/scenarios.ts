@@ -6,6 +6,7 @@
  * objection during a publicity, a fraud report). So when a model gains or reorders a step the demo
  * follows, and only a task nobody here knows how to answer stops it (with its id, in both languages).
  */
+import { addDays, addYears, chinaDate } from '../domain/china-time.js';
 import { groupIds } from '../domain/groups.js';
 import type { Registry } from '../registry/index.js';
 import { fraudReportMessage, objectionMessage } from '../../workers/intake.js';
@@ -45,11 +46,6 @@ export interface CampaignOutcome {
   events: string[];
 }
 
-const DAY = 86_400_000;
-const SHANGHAI = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-export const isoDate = (ms: number): string => SHANGHAI.format(new Date(ms));
-const addDays = (iso: string, n: number): string => new Date(Date.parse(`${iso}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-const addYears = (iso: string, n: number): string => `${Number(iso.slice(0, 4)) + n}${iso.slice(4)}`;
 const firstOfNextMonth = (iso: string): string => {
   const [y, m] = iso.split('-').map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
@@ -263,7 +259,7 @@ async function letPublicityRun(ctx: DriverContext, run: Run, family: ProcessInst
     const target = Date.parse(window.endsAt) + 9 * 3_600_000 + 1000;
     if (ctx.clock.now() < target) {
       await ctx.clock.advanceTo(target);
-      say(`公示期满，系统时钟拨至 ${isoDate(target)} 09:00（北京时间）`, `the publicity window has ended; engine clock moved to ${isoDate(target)} 09:00 (Asia/Shanghai)`);
+      say(`公示期满，系统时钟拨至 ${chinaDate(target)} 09:00（北京时间）`, `the publicity window has ended; engine clock moved to ${chinaDate(target)} 09:00 (Asia/Shanghai)`);
       return true;
     }
   }
@@ -326,7 +322,7 @@ const fill = (rows: unknown, decide: (applicationId: string) => Record<string, u
 
 /** What each clerk enters, by task. */
 async function answerFor(ctx: DriverContext, run: Run, task: UserTask, vars: Record<string, unknown>, family: ProcessInstance[]): Promise<Answer> {
-  const today = isoDate(ctx.clock.now());
+  const today = chinaDate(ctx.clock.now());
   const { seed } = run;
   const occ = OCCUPATION_OF(run);
   const levelZh = LEVEL_NAMES[seed.level].zh;

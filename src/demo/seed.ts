@@ -6,6 +6,7 @@
  * confirmed. Credit codes and ID numbers are generated with their real check characters
  * (src/domain/validators.ts) and validated, so the registry accepts them as it would real ones.
  */
+import { chinaDate } from '../domain/china-time.js';
 import {
   creditCodeCheckChar,
   idNumberCheckChar,
@@ -366,14 +367,12 @@ export function demoCampaigns(): DemoCampaignSeed[] {
  * campaigns, Guangdong's in the batch still open (002 三: batch 1 ends 07-10, batch 2 ends 10-30).
  */
 export function inThePresent(s: DemoCampaignSeed, now: number): DemoCampaignSeed {
-  const today = SHANGHAI_DATE.format(new Date(now));
+  const today = chinaDate(now);
   const year = today.slice(0, 4);
   if (s.jurisdiction !== 'guangdong') return { ...s, campaign: { ...s.campaign, deadline: `${year}-12-31` } };
   const campaign = today <= `${year}-06-10` ? { batch: 1, deadline: `${year}-07-10` } : { batch: 2, deadline: `${year}-10-30` };
   return { ...s, campaign };
 }
-
-const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 export async function seedRegistry(registry: Registry, seeds: DemoCampaignSeed[], year: number): Promise<SeededCampaign[]> {
   const out: SeededCampaign[] = [];

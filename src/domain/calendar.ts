@@ -23,6 +23,7 @@
 import builtInData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import chineseDaysPackage from 'chinese-days/package.json' with { type: 'json' };
 import { z } from 'zod';
+import { chinaInstant } from './china-time.js';
 import { DomainError, type Issue } from './issues.js';
 
 export type IsoDate = string;
@@ -472,7 +473,7 @@ export class WorkingDayCalendar {
       postedDate: dayToIsoDate(posted),
       startDate: workdays[0] as IsoDate,
       endDate,
-      endsAt: `${endDate}T23:59:59+08:00`,
+      endsAt: chinaInstant(endDate, '23:59:59'),
       workdays,
       days,
       skipped,

@@ -19,6 +19,7 @@
  *   also show ID numbers, not for secrecy; individual businesses (`92…`) are the case it protects.
  */
 import { z } from 'zod';
+import { chinaDate } from './china-time.js';
 import { type DivisionLevel, divisionLevel, isProvinceCode, PROVINCES, type ProvinceCode } from './divisions.js';
 import type { Issue } from './issues.js';
 
@@ -34,10 +35,6 @@ export interface ValidationResult<Info> {
 }
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-
-/** Today's date in Asia/Shanghai as `YYYY-MM-DD`. */
-export const todayInShanghai = (now: Date = new Date()): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 
 /** `YYYYMMDD` → `YYYY-MM-DD` when it is a real calendar date, otherwise undefined. */
 export function compactDateToIso(yyyymmdd: string): string | undefined {
@@ -164,7 +161,7 @@ export function validateIdNumber(value: string, options: IdNumberOptions = {}): 
   }
 
   const birthDate = compactDateToIso(value.slice(6, 14));
-  const today = options.today ?? todayInShanghai();
+  const today = options.today ?? chinaDate();
   if (birthDate === undefined) {
     errors.push({
       code: 'idNumber.birthDate',

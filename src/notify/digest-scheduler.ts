@@ -10,7 +10,8 @@
  * so a task falling due later that day still reaches them).
  */
 import type { WorkingDayCalendar } from '../domain/calendar.js';
-import { buildDigest, chinaDateOf, type Digest, type DigestSource } from './digest.js';
+import { chinaDate, chinaDateTime } from '../domain/china-time.js';
+import { buildDigest, type Digest, type DigestSource } from './digest.js';
 import type { Notifier } from './notifier.js';
 
 type Awaitable<T> = T | Promise<T>;
@@ -84,9 +85,9 @@ export class DigestScheduler {
 
   private async check(): Promise<number> {
     const now = this.deps.now();
-    const today = chinaDateOf(now);
-    const shanghai = new Date(now + 8 * 3600_000);
-    if (shanghai.getUTCHours() * 60 + shanghai.getUTCMinutes() < DIGEST_TIME_MINUTES) return 0;
+    const today = chinaDate(now);
+    const clock = chinaDateTime(now); // YYYY-MM-DDTHH:mm:ss+08:00
+    if (Number(clock.slice(11, 13)) * 60 + Number(clock.slice(14, 16)) < DIGEST_TIME_MINUTES) return 0;
     let working: boolean;
     try {
       working = this.deps.calendar.isWorkingDay(today);

@@ -8,6 +8,7 @@
  * date is today, due soon when it is due within DUE_SOON_WORKING_DAYS working days.
  */
 import type { WorkingDayCalendar } from '../domain/calendar.js';
+import { chinaDate } from '../domain/china-time.js';
 
 /** "Due soon": due within this many working days from today. */
 export const DUE_SOON_WORKING_DAYS = 3;
@@ -41,9 +42,6 @@ export interface Digest {
   dueSoon: DigestItem[];
 }
 
-/** The calendar date in China (UTC+8, no daylight saving) at instant `ms`. */
-export const chinaDateOf = (ms: number): string => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-
 /** Signed working days from `today` to `date`; null when a year in between has no schedule (the calendar refuses to guess). */
 export function workingDaysLeft(calendar: WorkingDayCalendar, today: string, date: string): number | null {
   try {
@@ -55,14 +53,14 @@ export function workingDaysLeft(calendar: WorkingDayCalendar, today: string, dat
 }
 
 export function buildDigest(tasks: readonly DigestSource[], now: number, calendar: WorkingDayCalendar): Digest {
-  const today = chinaDateOf(now);
+  const today = chinaDate(now);
   const digest: Digest = { today, overdue: [], dueToday: [], dueSoon: [] };
   const dated = tasks
     .filter((t): t is DigestSource & { dueDate: string } => t.dueDate !== null && !Number.isNaN(Date.parse(t.dueDate)))
     .sort((a, b) => Date.parse(a.dueDate) - Date.parse(b.dueDate) || a.userTaskKey.localeCompare(b.userTaskKey));
   for (const t of dated) {
     const dueAt = Date.parse(t.dueDate);
-    const dueOn = chinaDateOf(dueAt);
+    const dueOn = chinaDate(dueAt);
     const left = workingDaysLeft(calendar, today, dueOn);
     const item: DigestItem = { userTaskKey: t.userTaskKey, name: t.name, processName: t.processName, processInstanceKey: t.processInstanceKey, dueDate: t.dueDate, workingDaysLeft: left };
     if (dueAt < now) digest.overdue.push(item);

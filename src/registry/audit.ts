@@ -2,7 +2,7 @@
  * The audit trail: append-only, each entry chained to the one before by
  *   hash = sha256(canonicalJson({seq, at, actor, action, entity: {type, id}, details, prevHash}))
  * where canonical JSON sorts object keys (recursively) and has no whitespace. Changing, inserting
- * or removing any entry breaks the chain at that entry; verifyAuditChain() names the first one.
+ * or removing any entry breaks the chain at that entry; `registry.audit.verify()` names the first one.
  * Entries carry ids and masked values only, never a clear ID number.
  */
 import { createHash } from 'node:crypto';

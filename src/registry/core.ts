@@ -15,11 +15,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
+import { chinaDate } from '../domain/china-time.js';
 import { entryHash, type Json } from './audit.js';
 import type { DB, DialectName } from './db.js';
 import { ConflictError, RegistryError } from './errors.js';
 import type { PersonalData } from './personal-data.js';
-import { chinaDate } from './validation.js';
 
 export interface Logger {
   info(obj: object, msg?: string): void;

@@ -13,11 +13,11 @@ import { postgresKysely, sqliteKysely, type DB, type DialectName } from './db.js
 import { KeyMismatchError } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { decodeSecret, loadOrCreateKeyFile, PersonalData } from './personal-data.js';
-import { Archives, type ArchiveRecord } from './repos/archives.js';
-import { Bans, type ActiveBan, type ActiveBansQuery } from './repos/bans.js';
+import { Archives } from './repos/archives.js';
+import { Bans } from './repos/bans.js';
 import { Appointments } from './repos/appointments.js';
 import { Applications, Campaigns } from './repos/campaigns.js';
-import { Certificates, type AllocatedSerial, type AllocateSerialInput, type Certificate, type IssueCertificateInput } from './repos/certificates.js';
+import { Certificates } from './repos/certificates.js';
 import { Enterprises } from './repos/enterprises.js';
 import { Intake } from './repos/intake.js';
 import { ManagementPeriods } from './repos/management-periods.js';
@@ -86,6 +86,7 @@ export class Registry {
   readonly tasklistUsers: TasklistUsers;
   readonly audit: {
     list(filter?: z.input<typeof AuditListSchema>): Promise<AuditEntry[]>;
+    /** Recomputes the audit hash chain; reports the first entry that does not fit. */
     verify(): Promise<AuditVerification>;
   };
   private closed = false;
@@ -128,34 +129,6 @@ export class Registry {
 
   get dialect(): DialectName {
     return this.core.dialect;
-  }
-
-  /** The next certificate serial for (evaluator, year, level): 1…999999, never twice. */
-  allocateSerial(input: AllocateSerialInput): Promise<AllocatedSerial> {
-    return this.certificates.allocateSerial(input);
-  }
-
-  /**
-   * Allocates a serial and inserts the certificate in one transaction. Idempotent by application:
-   * with an `applicationId` that already has a certificate, returns that one.
-   */
-  issueCertificate(input: IssueCertificateInput): Promise<Certificate> {
-    return this.certificates.issue(input);
-  }
-
-  /** Bans in force on asOf for a person (idNumber) and/or an enterprise (creditCode). */
-  activeBans(query: ActiveBansQuery): Promise<ActiveBan[]> {
-    return this.bans.active(query);
-  }
-
-  /** Recomputes the audit hash chain; reports the first entry that does not fit. */
-  verifyAuditChain(): Promise<AuditVerification> {
-    return verifyChain(this.core.db);
-  }
-
-  /** Archives a finished campaign under a retention class (002 七(四)). */
-  archive(input: Parameters<Archives['archive']>[0]): Promise<ArchiveRecord> {
-    return this.archives.archive(input);
   }
 
   async close(): Promise<void> {

@@ -106,32 +106,3 @@ export function parse<S extends z.ZodType>(operation: string, schema: S, input: 
   if (result.success) return result.data;
   throw new ValidationError(operation, result.error.issues.flatMap(describe));
 }
-
-// ---------------------------------------------------------------------------------------------
-// Dates
-
-/** The calendar date in China (Asia/Shanghai, UTC+8 without daylight saving) at instant t. */
-export function chinaDate(t: Date): string {
-  return new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/**
- * date + n years. 29 February becomes 28 February in a year without it (the period never runs
- * past the anniversary).
- */
-export function addYears(value: string, n: number): string {
-  const y = Number(value.slice(0, 4)) + n;
-  let m = value.slice(5, 7);
-  let d = value.slice(8, 10);
-  const candidate = `${String(y).padStart(4, '0')}-${m}-${d}`;
-  if (isValidDate(candidate)) return candidate;
-  // Only 02-29 can fail.
-  m = '02';
-  d = '28';
-  return `${String(y).padStart(4, '0')}-${m}-${d}`;
-}
-
-export function addDays(value: string, n: number): string {
-  const t = new Date(`${value}T00:00:00Z`).getTime() + n * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}

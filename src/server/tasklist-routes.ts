@@ -13,11 +13,12 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isoDateToDay, type WorkingDayCalendar } from '../domain/calendar.js';
+import { chinaDate } from '../domain/china-time.js';
 import { JURISDICTION_NAMES } from '../domain/eligibility.js';
 import { LEVEL_NAMES } from '../domain/levels.js';
 import { taskVariablesOf } from '../forms/tasklist.js';
 import { allowedIds, can, type Principal } from '../identity/access.js';
-import { buildDigest, chinaDateOf, countNewTasks, workingDaysLeft, type DigestSource } from '../notify/digest.js';
+import { buildDigest, countNewTasks, workingDaysLeft, type DigestSource } from '../notify/digest.js';
 import type { TaskComment, TaskFilter, TasklistUserState } from '../registry/index.js';
 import { MAX_COMMENT_LENGTH, MAX_FILTER_BYTES, MAX_FILTER_NAME_LENGTH } from '../registry/index.js';
 import { HttpProblem, sendProblem, toProblem, type ProblemField, type StorageReport } from './problem.js';
@@ -329,7 +330,7 @@ export function tasklistRoutes(deps: TasklistDeps): Route[] {
       if (given.length > MAX_WORKING_DAY_DATES) {
         throw new HttpProblem(400, 'INVALID_ARGUMENT', `一次最多查询 ${MAX_WORKING_DAY_DATES} 个日期，实为 ${given.length} 个`, {}, [{ name: 'until', label: '日期', message: `最多 ${MAX_WORKING_DAY_DATES} 个` }]);
       }
-      const today = chinaDateOf(deps.now());
+      const today = chinaDate(deps.now());
       const todayDay = isoDateToDay(today)!;
       const items: Record<string, number | null> = {};
       for (const date of given) {

@@ -11,7 +11,6 @@ import {
   normalizeCreditCode,
   normalizeIdNumber,
   organizationCodeCheckChar,
-  todayInShanghai,
   validateCreditCode,
   validateDivisionCode,
   validateIdNumber,
@@ -165,11 +164,6 @@ describe('公民身份号码 (GB 11643-1999; DOMAIN.md §1 idNumber)', () => {
     expect(maskIdNumber('110105491231002')).toBe('110*********002');
     expect(maskIdNumber('123')).toBe('***');
     expect(v('350102199003070024').masked).toBeUndefined();
-  });
-
-  it('todayInShanghai is the date in UTC+8', () => {
-    expect(todayInShanghai(new Date('2026-06-14T16:00:00Z'))).toBe('2026-06-15');
-    expect(todayInShanghai(new Date('2026-06-14T15:59:59Z'))).toBe('2026-06-14');
   });
 
   it('idNumberSchema (zod) reports the same issues with their code', () => {

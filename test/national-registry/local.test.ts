@@ -15,7 +15,7 @@ describe.each(backends())('local national registry adapter on $name', (b) => {
     const cmp = await campaign(registry, e.creditCode);
     const holder = { name: '周九', idNumber: idNumber(51) };
     const app = await registry.applications.create({ campaignId: cmp.id, level: 'T', applicant: holder, by: BY });
-    const cert = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, holder, issuedOn: '2026-06-01', applicationId: app.id, by: BY });
+    const cert = await registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, holder, issuedOn: '2026-06-01', applicationId: app.id, by: BY });
     const record = {
       certificateCode: cert.code,
       holderName: holder.name,

@@ -14,13 +14,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Enterprise } from '../../src/registry/index.js';
-import { campaignArchiveWorker } from '../../workers/campaign/archive.js';
-import { campaignFinalizeListWorker } from '../../workers/campaign/finalize-list.js';
-import { campaignOpenWorker } from '../../workers/campaign/open.js';
-import { campaignRegisterCandidatesWorker } from '../../workers/campaign/register-candidates.js';
-import { campaignSelectWorker } from '../../workers/campaign/select.js';
-import { fraudBanWorker } from '../../workers/fraud/ban.js';
-import { fraudRecordReportWorker } from '../../workers/fraud/record-report.js';
+import campaignArchiveWorker from '../../workers/campaign/archive.js';
+import campaignFinalizeListWorker from '../../workers/campaign/finalize-list.js';
+import campaignOpenWorker from '../../workers/campaign/open.js';
+import campaignRegisterCandidatesWorker from '../../workers/campaign/register-candidates.js';
+import campaignSelectWorker from '../../workers/campaign/select.js';
+import fraudBanWorker from '../../workers/fraud/ban.js';
+import fraudRecordReportWorker from '../../workers/fraud/record-report.js';
 import { fraudReportMessage } from '../../workers/intake.js';
 import { NonRetryableError, type JobContext, type WorkerDefinition } from '../../workers/runtime.js';
 import { startProcessHarness, type ProcessHarness, type UserTask, jobContext } from '../support/process.js';

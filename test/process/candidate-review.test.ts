@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ELIGIBILITY_FACT_NAMES } from '../../workers/eligibility/facts.js';
-import { eligibilityRecord } from '../../workers/eligibility/record.js';
-import { checkPanel, reviewCheckPanel } from '../../workers/review/check-panel.js';
-import { reviewAggregate } from '../../workers/review/aggregate.js';
+import eligibilityRecord from '../../workers/eligibility/record.js';
+import reviewCheckPanel, { checkPanel } from '../../workers/review/check-panel.js';
+import reviewAggregate from '../../workers/review/aggregate.js';
 import { ROOT } from '../support/harness.js';
 import { startProcessHarness, type ProcessHarness, type UserTask } from '../support/process.js';
 

@@ -14,14 +14,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Enterprise } from '../../src/registry/index.js';
-import { campaignArchiveWorker } from '../../workers/campaign/archive.js';
-import { campaignRegisterCandidatesWorker } from '../../workers/campaign/register-candidates.js';
-import { campaignSelectWorker } from '../../workers/campaign/select.js';
-import { decideObjection as publicityDecideObjection } from '../../workers/publicity/decide-objection.js';
-import { publish as publicityPublish } from '../../workers/publicity/publish.js';
-import { recognitionCheckPlanWorker } from '../../workers/recognition/check-plan.js';
-import { recognitionRecordWorker } from '../../workers/recognition/record.js';
-import { recognitionReportWorker } from '../../workers/recognition/report.js';
+import campaignArchiveWorker from '../../workers/campaign/archive.js';
+import campaignRegisterCandidatesWorker from '../../workers/campaign/register-candidates.js';
+import campaignSelectWorker from '../../workers/campaign/select.js';
+import publicityDecideObjection from '../../workers/publicity/decide-objection.js';
+import publicityPublish from '../../workers/publicity/publish.js';
+import recognitionCheckPlanWorker from '../../workers/recognition/check-plan.js';
+import recognitionRecordWorker from '../../workers/recognition/record.js';
+import recognitionReportWorker from '../../workers/recognition/report.js';
 import { describeIssues, type JobContext } from '../../workers/runtime.js';
 import { startProcessHarness, type ProcessHarness, type UserTask, jobContext } from '../support/process.js';
 import { publishObjection } from '../support/intake.js';
@@ -393,7 +393,7 @@ describe('direct-recognition: people out of the round, and what the plan form sh
   /** The FEEL of the draft-recognition-plan form's components, evaluated as the form would on a task's variables. */
   async function planForm(variables: Record<string, unknown>) {
     const { readFileSync } = await import('node:fs');
-    const { compile, evaluate } = await import('../../src/engine/feel.js');
+    const { compile, evaluate } = await import('../../src/feel/index.js');
     const form = JSON.parse(readFileSync(new URL('../../forms/draft-recognition-plan.form', import.meta.url), 'utf8')) as { components: Array<Record<string, unknown>> };
     const byId = (id: string) => form.components.find((c) => c.id === id)!;
     const feel = (source: string) => evaluate(compile(source.startsWith('=') ? source : `=${source}`), { variables, now: () => h.now().getTime() });

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificateCode } from '../../src/domain/certificate-code.js';
 import { formatCertificateCode } from '../../src/registry/index.js';
-import { filingRecord } from '../../workers/filing/record.js';
-import { filingRegister, PREREQUISITE_FACT_NAMES } from '../../workers/filing/register.js';
+import filingRecord from '../../workers/filing/record.js';
+import filingRegister, { PREREQUISITE_FACT_NAMES } from '../../workers/filing/register.js';
 import { ROOT } from '../support/harness.js';
 import { startProcessHarness, type ProcessHarness } from '../support/process.js';
 
@@ -71,7 +71,7 @@ describe('enterprise-filing', () => {
     expect(code).toBe('Y00004400077726T000001');
     expect(parseCertificateCode(code).parts).toMatchObject({ category: 'Y', evaluatorCode: '0000', province: '44', site: '000777', level: 'T', serial: 1 });
     const holder = h.seed.applicant({ n: 41 });
-    const issued = await h.registry.issueCertificate({ creditCode, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, holder: { name: holder.name, idNumber: holder.idNumber }, issuedOn: '2026-10-15', by: 'test' });
+    const issued = await h.registry.certificates.issue({ creditCode, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, holder: { name: holder.name, idNumber: holder.idNumber }, issuedOn: '2026-10-15', by: 'test' });
     expect(issued.code).toBe('Y00004400077726T000001');
   }, 30_000);
 

@@ -64,7 +64,7 @@ const issueWorker = defineWorker({
   async handler(input, jobCtx, services) {
     const app = await services.registry.applications.getWithIdNumber(input.applicationId, `worker:${jobCtx.elementId}`);
     const today = services.now().toISOString().slice(0, 10);
-    const cert = await services.registry.issueCertificate({
+    const cert = await services.registry.certificates.issue({
       creditCode: input.enterprise.creditCode,
       level: app.level,
       occupation: { code: '6-18-01-01', name: '车工' },

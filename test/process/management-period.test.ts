@@ -17,12 +17,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayInShanghai } from '../../src/domain/validators.js';
-import { managementRecordAssessmentWorker } from '../../workers/management/record-assessment.js';
-import { managementRecordEventWorker } from '../../workers/management/record-event.js';
-import { periodDates } from '../../workers/management/shared.js';
-import { managementStartWorker } from '../../workers/management/start.js';
-import { managementStopBenefitsWorker } from '../../workers/management/stop-benefits.js';
+import { chinaDate } from '../../src/domain/china-time.js';
+import managementRecordAssessmentWorker from '../../workers/management/record-assessment.js';
+import managementRecordEventWorker from '../../workers/management/record-event.js';
+import { periodDates } from '../../workers/management/period.js';
+import managementStartWorker from '../../workers/management/start.js';
+import managementStopBenefitsWorker from '../../workers/management/stop-benefits.js';
 import { describeIssues, NonRetryableError } from '../../workers/runtime.js';
 import { SEED_BY, startProcessHarness, type ProcessHarness, jobContext } from '../support/process.js';
 
@@ -36,7 +36,7 @@ afterAll(() => h?.stop());
 const CITY = 'city-510100';
 const PROVINCE = 'province-51';
 const hr = (creditCode: string) => `enterprise-${creditCode}-hr`;
-const today = () => todayInShanghai(h.now());
+const today = () => chinaDate(h.now());
 /** 09:00 Beijing time of a date: when the clerk opens Tasklist on the day a timer fell due. */
 const morningOf = (date: string) => `${date}T09:00:00+08:00`;
 
@@ -51,7 +51,7 @@ async function startPeriod(recommendedBy: 'city' | 'province' = 'city') {
   const app = await h.seed.application(campaign.id, applicant, 'T');
   await h.registry.applications.setStatus({ id: app.id, status: 'appointed', why: '已聘任（测试预置）', by: SEED_BY });
   const approvedOn = today();
-  const cert = await h.registry.issueCertificate({
+  const cert = await h.registry.certificates.issue({
     creditCode: ent.creditCode,
     level: 'T',
     occupation: { code: '6-18-01-01', name: '车工' },
@@ -366,7 +366,7 @@ describe('management-period', () => {
     const round = await h.seed.campaign(ent, { id: `DR-MP-${n}`, kind: 'recognition', levels: ['2'] });
     const applicant = h.seed.applicant({ n, name: `技师${n}`, region: '510104' });
     const app = await h.registry.applications.create({ campaignId: round.id, level: '2', applicant: applicant as never, by: SEED_BY });
-    const cert = await h.registry.issueCertificate({
+    const cert = await h.registry.certificates.issue({
       creditCode: ent.creditCode,
       level: '2',
       occupation: { code: '6-18-01-01', name: '车工' },

@@ -24,17 +24,17 @@ describe.each(backends())('archive on $name', (b) => {
     await registry.notices.publish({ id: notice.id, by: BY });
     await fileObjection(registry, { noticeId: notice.id, submitter: '丙', contact: '13712345678', text: '请联系 13712345678', applicationId: app.id });
     await registry.intake.file({ kind: 'fraud-report', submissionNumber: 'report-1', campaignId: cmp.id, submitter: '丁', contact: 'ding@example.cn', text: '乙的证明系伪造', applicationId: app.id, by: 'public' });
-    const cert = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, holder: { name: '乙', idNumber: person }, issuedOn: '2026-06-20', applicationId: app.id, by: BY });
+    const cert = await registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, holder: { name: '乙', idNumber: person }, issuedOn: '2026-06-20', applicationId: app.id, by: BY });
     await registry.appointments.record({ applicationId: app.id, certificateCode: cert.code, signedOn: '2026-06-25', term: { start: '2026-07-01', end: '2029-06-30' }, post: '首席技师', by: BY });
     await registry.nationalUploads.record({ certificateCode: cert.code, holderName: '乙', idNumber: person, level: 'T', occupation: { code: '6-18-01-01', name: '车工' }, evaluator: { creditCode: e.creditCode, name: e.name }, issuedOn: '2026-06-20', by: BY });
 
-    await expect(registry.archive({ campaignId: cmp.id, retentionClass: 'paper', by: BY })).rejects.toThrow(/is planned: only a completed or cancelled campaign can be archived/);
+    await expect(registry.archives.archive({ campaignId: cmp.id, retentionClass: 'paper', by: BY })).rejects.toThrow(/is planned: only a completed or cancelled campaign can be archived/);
     await registry.campaigns.setStatus({ id: cmp.id, status: 'completed', by: BY });
 
     c.set('2026-07-10T03:00:00.000Z');
-    const paper = await registry.archive({ campaignId: cmp.id, retentionClass: 'paper', by: 'archivist' });
+    const paper = await registry.archives.archive({ campaignId: cmp.id, retentionClass: 'paper', by: 'archivist' });
     expect(paper).toMatchObject({ retentionClass: 'paper', archivedOn: '2026-07-10', retainUntil: '2029-07-10', status: 'archived', content: null });
-    const electronic = await registry.archive({ campaignId: cmp.id, retentionClass: 'electronic', by: 'archivist' });
+    const electronic = await registry.archives.archive({ campaignId: cmp.id, retentionClass: 'electronic', by: 'archivist' });
     expect(electronic).toMatchObject({ retentionClass: 'electronic', retainUntil: '2031-07-10', status: 'archived' });
     const content = electronic.content as any;
     expect(content.campaign.id).toBe(cmp.id);
@@ -50,7 +50,7 @@ describe.each(backends())('archive on $name', (b) => {
     expect(JSON.stringify(content)).not.toMatch(/_enc|v1:/);
     expect(JSON.stringify(content)).not.toContain(person);
     expect(JSON.stringify(content)).not.toContain('applicant_id_enc');
-    await expect(registry.archive({ campaignId: cmp.id, retentionClass: 'paper', by: BY })).rejects.toBeInstanceOf(ConflictError);
+    await expect(registry.archives.archive({ campaignId: cmp.id, retentionClass: 'paper', by: BY })).rejects.toBeInstanceOf(ConflictError);
     expect((await registry.campaigns.get(cmp.id))!.status).toBe('archived');
     await expect(registry.campaigns.setStatus({ id: cmp.id, status: 'running', by: BY })).rejects.toThrow(/is archived/);
 
@@ -81,12 +81,12 @@ describe.each(backends())('archive on $name', (b) => {
     expect(await registry.appointments.get(app.id)).toBeUndefined();
     expect(await registry.nationalUploads.get(cert.code)).toMatchObject({ certificateCode: cert.code });
     expect((await registry.archives.list(cmp.id)).map((a) => a.status)).toEqual(['purged', 'purged']);
-    expect(await registry.verifyAuditChain()).toMatchObject({ ok: true });
+    expect(await registry.audit.verify()).toMatchObject({ ok: true });
   });
 
   it('validates the retention class', async () => {
     const { registry } = await h.fresh();
-    await expect(registry.archive({ campaignId: 'x', retentionClass: 'forever' as never, by: BY })).rejects.toThrow(
+    await expect(registry.archives.archive({ campaignId: 'x', retentionClass: 'forever' as never, by: BY })).rejects.toThrow(
       /retentionClass: must be 'paper' \(kept ≥ 3 years\) or 'electronic' \(kept ≥ 5 years\)/,
     );
     await expect(registry.archives.purge({ id: 'nope', by: BY })).rejects.toThrow(/archive nope does not exist/);

@@ -40,7 +40,7 @@ describe.each(backends())('audit trail on $name', (b) => {
     for (let k = 1; k < entries.length; k++) expect(entries[k]!.prevHash).toBe(entries[k - 1]!.hash);
     expect(entries[0]!.prevHash).toBe('0'.repeat(64));
     expect(entries.every((e) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(e.at))).toBe(true);
-    expect(await registry.verifyAuditChain()).toEqual({ ok: true, entries: 6, headHash: entries[5]!.hash });
+    expect(await registry.audit.verify()).toEqual({ ok: true, entries: 6, headHash: entries[5]!.hash });
     expect((await registry.audit.list({ afterSeq: 4, limit: 1 })).map((e) => e.seq)).toEqual([5]);
   });
 
@@ -55,7 +55,7 @@ describe.each(backends())('audit trail on $name', (b) => {
     for (const s of dropTriggers(b.name)) await h.raw(store, s);
     await h.raw(store, `UPDATE audit_log SET details = '{"from":"planned","to":"completed"}' WHERE seq = 5`);
     await h.raw(store, `UPDATE audit_log SET actor = 'mallory' WHERE seq = 3`);
-    expect(await registry.verifyAuditChain()).toEqual({
+    expect(await registry.audit.verify()).toEqual({
       ok: false,
       entries: 2,
       firstBroken: { seq: 3, reason: 'hash does not match the entry: it was changed after it was written' },
@@ -66,16 +66,16 @@ describe.each(backends())('audit trail on $name', (b) => {
     const { registry, store } = await withHistory();
     for (const s of dropTriggers(b.name)) await h.raw(store, s);
     await h.raw(store, `UPDATE audit_log SET hash = $1 WHERE seq = 4`, ['f'.repeat(64)]);
-    expect(await registry.verifyAuditChain()).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: 'hash does not match the entry: it was changed after it was written' } });
+    expect(await registry.audit.verify()).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: 'hash does not match the entry: it was changed after it was written' } });
 
     const other = await withHistory();
     for (const s of dropTriggers(b.name)) await h.raw(other.store, s);
     await h.raw(other.store, `DELETE FROM audit_log WHERE seq = 2`);
-    expect(await other.registry.verifyAuditChain()).toMatchObject({ ok: false, firstBroken: { seq: 2, reason: 'entry 2 is missing (next is 3)' } });
+    expect(await other.registry.audit.verify()).toMatchObject({ ok: false, firstBroken: { seq: 2, reason: 'entry 2 is missing (next is 3)' } });
 
     const third = await withHistory();
     for (const s of dropTriggers(b.name)) await h.raw(third.store, s);
     await h.raw(third.store, `DELETE FROM audit_log WHERE seq = 6`);
-    expect(await third.registry.verifyAuditChain()).toMatchObject({ ok: false, firstBroken: { seq: 6 } });
+    expect(await third.registry.audit.verify()).toMatchObject({ ok: false, firstBroken: { seq: 6 } });
   });
 });

@@ -14,7 +14,7 @@ describe.each(backends())('certificates and serials on $name', (b) => {
     const { registry, store } = await h.fresh();
     const e = await filedEnterprise(registry, 1);
     const holder = { name: '周九', idNumber: idNumber(51, '19700101') };
-    const first = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2026-06-01', by: 'worker:issue' });
+    const first = await registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2026-06-01', by: 'worker:issue' });
     expect(first).toMatchObject({
       code: 'Y00004400012326T000001',
       holderName: '周九',
@@ -28,9 +28,9 @@ describe.each(backends())('certificates and serials on $name', (b) => {
       status: 'valid',
     });
     expect(first.code).toHaveLength(22);
-    const second = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder: { name: '吴十', idNumber: idNumber(52) }, issuedOn: '2026-06-01', by: BY });
-    const chief = await registry.issueCertificate({ creditCode: e.creditCode, level: 'S', occupation: LATHE, holder, issuedOn: '2026-06-02', by: BY });
-    const nextYear = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2027-01-05', by: BY });
+    const second = await registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder: { name: '吴十', idNumber: idNumber(52) }, issuedOn: '2026-06-01', by: BY });
+    const chief = await registry.certificates.issue({ creditCode: e.creditCode, level: 'S', occupation: LATHE, holder, issuedOn: '2026-06-02', by: BY });
+    const nextYear = await registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2027-01-05', by: BY });
     expect([second.code, chief.code, nextYear.code]).toEqual(['Y00004400012326T000002', 'Y00004400012326S000001', 'Y00004400012327T000001']);
 
     // Public reads are masked; the table holds no clear number; the privileged read is audited.
@@ -57,13 +57,13 @@ describe.each(backends())('certificates and serials on $name', (b) => {
     const { registry } = await h.fresh();
     const unfiled = await enterprise(registry, 2);
     const holder = { name: '郑一', idNumber: idNumber(53) };
-    await expect(registry.issueCertificate({ creditCode: unfiled.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2026-06-01', by: BY })).rejects.toThrow(/has no evaluator filing for level T/);
+    await expect(registry.certificates.issue({ creditCode: unfiled.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2026-06-01', by: BY })).rejects.toThrow(/has no evaluator filing for level T/);
     const e = await filedEnterprise(registry, 1);
     await registry.enterprises.setFilingStatus({ creditCode: e.creditCode, level: 'S', status: 'suspended', by: BY });
-    await expect(registry.issueCertificate({ creditCode: e.creditCode, level: 'S', occupation: LATHE, holder, issuedOn: '2026-06-01', by: BY })).rejects.toThrow(/filing for level S is suspended/);
-    await expect(registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2024-12-31', by: BY })).rejects.toThrow(/issuedOn: must not be before the evaluator filing/);
+    await expect(registry.certificates.issue({ creditCode: e.creditCode, level: 'S', occupation: LATHE, holder, issuedOn: '2026-06-01', by: BY })).rejects.toThrow(/filing for level S is suspended/);
+    await expect(registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2024-12-31', by: BY })).rejects.toThrow(/issuedOn: must not be before the evaluator filing/);
     const bad = await rejection(
-      registry.issueCertificate({ creditCode: e.creditCode, level: 'X' as never, occupation: { code: 'lathe', name: '' }, holder: { name: 'x', idNumber: '123' }, issuedOn: '2026-6-1', by: BY }),
+      registry.certificates.issue({ creditCode: e.creditCode, level: 'X' as never, occupation: { code: 'lathe', name: '' }, holder: { name: 'x', idNumber: '123' }, issuedOn: '2026-6-1', by: BY }),
     );
     expect((bad as ValidationError).issues.map((i) => i.field).sort()).toEqual(['holder.idNumber', 'issuedOn', 'level', 'occupation.code', 'occupation.name']);
     expect(await registry.certificates.lastSerial('Y000044000123', 2026, 'T')).toBe(0);
@@ -71,33 +71,33 @@ describe.each(backends())('certificates and serials on $name', (b) => {
 
   it('allocates serials per (evaluator, year, level) and fails clearly after 999999', async () => {
     const { registry, store } = await h.fresh();
-    expect(await registry.allocateSerial({ evaluatorKey: KEY, year: 2026, level: '1', by: BY })).toEqual({ evaluatorKey: 'Y000044000123', year: 2026, level: '1', serial: 1 });
-    expect((await registry.allocateSerial({ evaluatorKey: 'Y000044000123', year: 2026, level: '1', by: BY })).serial).toBe(2);
-    expect((await registry.allocateSerial({ evaluatorKey: KEY, year: 2026, level: '2', by: BY })).serial).toBe(1);
-    expect((await registry.allocateSerial({ evaluatorKey: KEY, year: 2027, level: '1', by: BY })).serial).toBe(1);
-    expect((await registry.allocateSerial({ evaluatorKey: { ...KEY, siteSerial: '000124' }, year: 2026, level: '1', by: BY })).serial).toBe(1);
-    const bad = await rejection(registry.allocateSerial({ evaluatorKey: { ...KEY, evaluatorCode: '12' }, year: 1999, level: 'Q' as never, by: BY }));
+    expect(await registry.certificates.allocateSerial({ evaluatorKey: KEY, year: 2026, level: '1', by: BY })).toEqual({ evaluatorKey: 'Y000044000123', year: 2026, level: '1', serial: 1 });
+    expect((await registry.certificates.allocateSerial({ evaluatorKey: 'Y000044000123', year: 2026, level: '1', by: BY })).serial).toBe(2);
+    expect((await registry.certificates.allocateSerial({ evaluatorKey: KEY, year: 2026, level: '2', by: BY })).serial).toBe(1);
+    expect((await registry.certificates.allocateSerial({ evaluatorKey: KEY, year: 2027, level: '1', by: BY })).serial).toBe(1);
+    expect((await registry.certificates.allocateSerial({ evaluatorKey: { ...KEY, siteSerial: '000124' }, year: 2026, level: '1', by: BY })).serial).toBe(1);
+    const bad = await rejection(registry.certificates.allocateSerial({ evaluatorKey: { ...KEY, evaluatorCode: '12' }, year: 1999, level: 'Q' as never, by: BY }));
     expect(bad).toBeInstanceOf(ValidationError);
     expect((bad as ValidationError).issues.map((i) => i.field).sort()).toEqual(['evaluatorKey.evaluatorCode', 'level', 'year']);
-    const notAKey = await rejection(registry.allocateSerial({ evaluatorKey: 42 as never, year: 2026, level: '1', by: BY }));
+    const notAKey = await rejection(registry.certificates.allocateSerial({ evaluatorKey: 42 as never, year: 2026, level: '1', by: BY }));
     expect((notAKey as ValidationError).issues).toEqual([{ field: 'evaluatorKey', rule: 'must be {category, evaluatorCode, province, siteSerial} or the 13-character key' }]);
-    const shortKey = await rejection(registry.allocateSerial({ evaluatorKey: 'Y0000', year: 2026, level: '1', by: BY }));
+    const shortKey = await rejection(registry.certificates.allocateSerial({ evaluatorKey: 'Y0000', year: 2026, level: '1', by: BY }));
     expect((shortKey as ValidationError).issues).toEqual([{ field: 'evaluatorKey', rule: 'must be an evaluator key: Y or S and 12 digits' }]);
 
     await h.raw(store, `UPDATE serial_counters SET last_serial = 999998 WHERE evaluator_key = 'Y000044000123' AND year = 2026 AND level = '1'`);
-    expect((await registry.allocateSerial({ evaluatorKey: KEY, year: 2026, level: '1', by: BY })).serial).toBe(999999);
-    const exhausted = await rejection(registry.allocateSerial({ evaluatorKey: KEY, year: 2026, level: '1', by: BY }));
+    expect((await registry.certificates.allocateSerial({ evaluatorKey: KEY, year: 2026, level: '1', by: BY })).serial).toBe(999999);
+    const exhausted = await rejection(registry.certificates.allocateSerial({ evaluatorKey: KEY, year: 2026, level: '1', by: BY }));
     expect(exhausted).toBeInstanceOf(SerialExhaustedError);
     expect(exhausted.message).toMatch(/evaluator Y000044000123: all 999999 certificate serials for year 2026, level 1 are used/);
     expect(await registry.certificates.lastSerial('Y000044000123', 2026, '1')).toBe(999999);
 
-    // issueCertificate rolls back whole when the serials are used up: no certificate, no audit entry.
+    // certificates.issue rolls back whole when the serials are used up: no certificate, no audit entry.
     const e = await filedEnterprise(registry, 1);
-    await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder: { name: 'a', idNumber: idNumber(54) }, issuedOn: '2026-06-01', by: BY });
+    await registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder: { name: 'a', idNumber: idNumber(54) }, issuedOn: '2026-06-01', by: BY });
     await h.raw(store, `UPDATE serial_counters SET last_serial = 999999 WHERE evaluator_key = 'Y000044000123' AND year = 2026 AND level = 'T'`);
     const before = (await registry.audit.list({ limit: 10_000 })).length;
     await expect(
-      registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder: { name: 'b', idNumber: idNumber(55) }, issuedOn: '2026-06-01', by: BY }),
+      registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder: { name: 'b', idNumber: idNumber(55) }, issuedOn: '2026-06-01', by: BY }),
     ).rejects.toBeInstanceOf(SerialExhaustedError);
     expect((await registry.audit.list({ limit: 10_000 })).length).toBe(before);
     expect(await registry.certificates.findByHolder(idNumber(55))).toEqual([]);
@@ -105,10 +105,10 @@ describe.each(backends())('certificates and serials on $name', (b) => {
 
   it('hands out 250 parallel allocations without a duplicate or a gap', async () => {
     const { registry } = await h.fresh();
-    const serials = await Promise.all(Array.from({ length: 250 }, () => registry.allocateSerial({ evaluatorKey: KEY, year: 2026, level: 'T', by: BY }).then((s) => s.serial)));
+    const serials = await Promise.all(Array.from({ length: 250 }, () => registry.certificates.allocateSerial({ evaluatorKey: KEY, year: 2026, level: 'T', by: BY }).then((s) => s.serial)));
     expect([...serials].sort((x, y) => x - y)).toEqual(Array.from({ length: 250 }, (_, k) => k + 1));
     expect(await registry.certificates.lastSerial('Y000044000123', 2026, 'T')).toBe(250);
-    expect((await registry.verifyAuditChain()).ok).toBe(true);
+    expect((await registry.audit.verify()).ok).toBe(true);
   });
 
   it('never duplicates a serial across processes allocating at the same time', async () => {
@@ -125,7 +125,7 @@ describe.each(backends())('certificates and serials on $name', (b) => {
     );
     await readyPromise;
     writeFileSync(go, '');
-    const mine = await Promise.all(Array.from({ length: 60 }, () => registry.allocateSerial({ evaluatorKey: KEY, year: 2026, level: 'S', by: 'parent' }).then((s) => s.serial)));
+    const mine = await Promise.all(Array.from({ length: 60 }, () => registry.certificates.allocateSerial({ evaluatorKey: KEY, year: 2026, level: 'S', by: 'parent' }).then((s) => s.serial)));
     const results = await Promise.all(children);
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const theirs = results.flatMap((r) => r.lines.filter((l) => l.startsWith('serial ')).map((l) => Number(l.slice(7))));
@@ -133,7 +133,7 @@ describe.each(backends())('certificates and serials on $name', (b) => {
     const all = [...mine, ...theirs].sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: 300 }, (_, k) => k + 1));
     expect(await registry.certificates.lastSerial('Y000044000123', 2026, 'S')).toBe(300);
-    expect(await registry.verifyAuditChain()).toMatchObject({ ok: true });
+    expect(await registry.audit.verify()).toMatchObject({ ok: true });
   }, 60_000);
 
   it('keeps the counter equal to the certificates issued when the issuing process is killed', async () => {
@@ -157,10 +157,10 @@ describe.each(backends())('certificates and serials on $name', (b) => {
     expect(serials).toEqual(Array.from({ length: n }, (_, k) => k + 1)); // no duplicate, no gap
     expect(new Set(rows.map((r) => r.code)).size).toBe(n);
     expect(await reopened.certificates.lastSerial('Y000044000123', 2026, 'T')).toBe(n); // counter consistent
-    expect(await reopened.verifyAuditChain()).toMatchObject({ ok: true });
+    expect(await reopened.audit.verify()).toMatchObject({ ok: true });
 
     // And it goes on from there.
-    const next = await reopened.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder: { name: 'x', idNumber: idNumber(64) }, issuedOn: '2026-06-02', by: BY });
+    const next = await reopened.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder: { name: 'x', idNumber: idNumber(64) }, issuedOn: '2026-06-02', by: BY });
     expect(next.serial).toBe(n + 1);
   }, 60_000);
 });

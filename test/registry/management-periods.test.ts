@@ -20,7 +20,7 @@ describe.each(backends())('management periods on $name', (b) => {
     const cmp = await campaign(registry, e.creditCode);
     const holder = { name: '王师傅', idNumber: idNumber(71) };
     const app = await registry.applications.create({ campaignId: cmp.id, level: 'T', applicant: holder, by: BY });
-    const cert = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2026-11-20', applicationId: app.id, by: BY });
+    const cert = await registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2026-11-20', applicationId: app.id, by: BY });
     const start = { certificateCode: cert.code, applicationId: app.id, creditCode: e.creditCode, approvedOn: '2026-11-20', recommendedBy: 'city' as const, by: W };
     return { registry, store, e, cmp, app, cert, holder, start };
   }
@@ -177,6 +177,6 @@ describe.each(backends())('management periods on $name', (b) => {
       /CHECK|check/,
     );
     await expect(h.raw(store, `UPDATE management_periods SET status = 'running' WHERE certificate_code = $1`, [cert.code])).rejects.toThrow(/CHECK|check/);
-    expect(await registry.verifyAuditChain()).toMatchObject({ ok: true });
+    expect(await registry.audit.verify()).toMatchObject({ ok: true });
   });
 });

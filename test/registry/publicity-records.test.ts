@@ -69,7 +69,7 @@ describe.each(backends())('publicity records since 0005 on $name', (b) => {
 
     // The archive keeps it with the notice.
     await registry.campaigns.setStatus({ id: cmp.id, status: 'completed', by: BY });
-    const archive = await registry.archive({ campaignId: cmp.id, retentionClass: 'electronic', by: BY });
+    const archive = await registry.archives.archive({ campaignId: cmp.id, retentionClass: 'electronic', by: BY });
     expect((archive.content as { notices: Array<{ title: string }> }).notices.map((n) => n.title).sort()).toEqual([TITLE, DEFAULT_NOTICE_TITLES.plan].sort());
   });
 

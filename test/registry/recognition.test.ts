@@ -67,17 +67,17 @@ describe.each(backends())('direct recognition on $name', (b) => {
     const apprentice = await rejection(registry.applications.create({ campaignId: r.id, level: 'X' as never, applicant: { name: '孙', idNumber: idNumber(33) }, by: BY }));
     expect((apprentice as ValidationError).issues[0]).toMatchObject({ field: 'level' });
 
-    const cert = await registry.issueCertificate({ creditCode: e.creditCode, level: '2', occupation: OCCUPATION, holder: { name: '赵技师', idNumber: idNumber(31, '19880506') }, issuedOn: '2026-11-02', applicationId: app.id, by: BY });
+    const cert = await registry.certificates.issue({ creditCode: e.creditCode, level: '2', occupation: OCCUPATION, holder: { name: '赵技师', idNumber: idNumber(31, '19880506') }, issuedOn: '2026-11-02', applicationId: app.id, by: BY });
     // Position 16 is the level: 2 技师 (001 附件1 注2).
     expect(cert.code).toBe('Y000051000777262000001');
     expect(cert.code[15]).toBe('2');
     expect(cert).toMatchObject({ level: '2', serial: 1, year: 2026, applicationId: app.id });
     // Idempotent by application, and a 高级技师 certificate has its own serials.
-    expect((await registry.issueCertificate({ creditCode: e.creditCode, level: '2', occupation: OCCUPATION, holder: { name: '赵技师', idNumber: idNumber(31, '19880506') }, issuedOn: '2026-11-03', applicationId: app.id, by: BY })).code).toBe(cert.code);
-    const senior = await registry.issueCertificate({ creditCode: e.creditCode, level: '1', occupation: OCCUPATION, holder: { name: '周', idNumber: idNumber(34) }, issuedOn: '2026-11-02', by: BY });
+    expect((await registry.certificates.issue({ creditCode: e.creditCode, level: '2', occupation: OCCUPATION, holder: { name: '赵技师', idNumber: idNumber(31, '19880506') }, issuedOn: '2026-11-03', applicationId: app.id, by: BY })).code).toBe(cert.code);
+    const senior = await registry.certificates.issue({ creditCode: e.creditCode, level: '1', occupation: OCCUPATION, holder: { name: '周', idNumber: idNumber(34) }, issuedOn: '2026-11-02', by: BY });
     expect(senior.code).toBe('Y000051000777261000001');
     // No filing for 高级工: no certificate.
-    await expect(registry.issueCertificate({ creditCode: e.creditCode, level: '3', occupation: OCCUPATION, holder: { name: '吴', idNumber: idNumber(35) }, issuedOn: '2026-11-02', by: BY })).rejects.toThrow(/no evaluator filing for level 3/);
+    await expect(registry.certificates.issue({ creditCode: e.creditCode, level: '3', occupation: OCCUPATION, holder: { name: '吴', idNumber: idNumber(35) }, issuedOn: '2026-11-02', by: BY })).rejects.toThrow(/no evaluator filing for level 3/);
 
     const quota = await rejection(registry.quotas.set({ creditCode: e.creditCode, year: 2026, level: '2', quota: 3, by: BY } as never));
     expect(quota).toBeInstanceOf(ValidationError);
@@ -91,7 +91,7 @@ describe.each(backends())('direct recognition on $name', (b) => {
     const apps = [];
     for (const [n, name] of [[41, '郑'], [42, '王']] as const) {
       const app = await registry.applications.create({ campaignId: r.id, level: '2', applicant: { name, idNumber: idNumber(n), occupation: OCCUPATION }, by: BY });
-      const cert = await registry.issueCertificate({ creditCode: e.creditCode, level: '2', occupation: OCCUPATION, holder: { name, idNumber: idNumber(n) }, issuedOn: '2026-11-02', applicationId: app.id, by: BY });
+      const cert = await registry.certificates.issue({ creditCode: e.creditCode, level: '2', occupation: OCCUPATION, holder: { name, idNumber: idNumber(n) }, issuedOn: '2026-11-02', applicationId: app.id, by: BY });
       apps.push({ app, cert });
     }
     const input = {

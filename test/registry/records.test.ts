@@ -23,7 +23,7 @@ describe.each(backends())('records kept since 0004 on $name', (b) => {
     const cmp = await campaign(registry, e.creditCode);
     const holder = { name: '陈师傅', idNumber: idNumber(91) };
     const app = await registry.applications.create({ campaignId: cmp.id, level: 'T', applicant: holder, by: BY });
-    const cert = await registry.issueCertificate({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2026-06-01', applicationId: app.id, by: BY });
+    const cert = await registry.certificates.issue({ creditCode: e.creditCode, level: 'T', occupation: LATHE, holder, issuedOn: '2026-06-01', applicationId: app.id, by: BY });
     const upload = {
       certificateCode: cert.code,
       holderName: holder.name,

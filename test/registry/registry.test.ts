@@ -27,7 +27,7 @@ describe.each(backends())('registry on $name', (b) => {
     expect(await again.enterprises.get(e.creditCode)).toEqual(e);
     const migrations = await h.raw<{ name: string }>(store, 'SELECT name FROM kysely_migration ORDER BY name');
     expect(migrations.map((m) => m.name)).toEqual(['0001_initial', '0002_uploads_appointments', '0003_recognition_levels', '0004_records', '0005_notices', '0006_intake', '0007_task_comments_filters']);
-    expect(await again.verifyAuditChain()).toMatchObject({ ok: true, entries: 2 });
+    expect(await again.audit.verify()).toMatchObject({ ok: true, entries: 2 });
   });
 
   it('refuses a database written with another personal-data key', async () => {
@@ -47,7 +47,7 @@ describe.each(backends())('registry on $name', (b) => {
     await first.close();
     expect(statSync(join(store.dataDir, 'registry.key')).mode & 0o777).toBe(0o600);
     const second = await h.reopen(store, undefined, null);
-    expect(await second.activeBans({ idNumber: person, asOf: '2026-02-01' })).toHaveLength(1);
+    expect(await second.bans.active({ idNumber: person, asOf: '2026-02-01' })).toHaveLength(1);
   });
 
   it('writes nothing at all when a multi-row write fails half-way', async () => {
@@ -65,22 +65,22 @@ describe.each(backends())('registry on $name', (b) => {
     await expect(registry.applications.create({ campaignId: cmp.id, level: 'T', applicant: { name: '丙', idNumber: idNumber(92) }, by: BY })).rejects.toThrow(/boom/);
     expect(await h.raw(store, 'SELECT id FROM applications')).toEqual([]);
     expect(await registry.audit.list()).toEqual(before);
-    expect(await registry.verifyAuditChain()).toMatchObject({ ok: true, entries: before.length });
+    expect(await registry.audit.verify()).toMatchObject({ ok: true, entries: before.length });
 
     await h.raw(store, b.name === 'sqlite' ? 'DROP TRIGGER boom' : 'DROP TRIGGER boom ON application_history');
     const app = await registry.applications.create({ campaignId: cmp.id, level: 'T', applicant: { name: '丙', idNumber: idNumber(92) }, by: BY });
     expect(app.history).toHaveLength(1);
-    expect(await registry.verifyAuditChain()).toMatchObject({ ok: true, entries: before.length + 1 });
+    expect(await registry.audit.verify()).toMatchObject({ ok: true, entries: before.length + 1 });
   });
 
   it('lets two registries open the same fresh store at once and write through both', async () => {
     const store = h.backend.store();
     const [one, two] = await Promise.all([h.reopen(store), h.reopen(store)]);
     await Promise.all([
-      ...Array.from({ length: 20 }, (_, k) => one.allocateSerial({ evaluatorKey: 'Y000044000123', year: 2026, level: 'T', by: `one:${k}` })),
-      ...Array.from({ length: 20 }, (_, k) => two.allocateSerial({ evaluatorKey: 'Y000044000123', year: 2026, level: 'T', by: `two:${k}` })),
+      ...Array.from({ length: 20 }, (_, k) => one.certificates.allocateSerial({ evaluatorKey: 'Y000044000123', year: 2026, level: 'T', by: `one:${k}` })),
+      ...Array.from({ length: 20 }, (_, k) => two.certificates.allocateSerial({ evaluatorKey: 'Y000044000123', year: 2026, level: 'T', by: `two:${k}` })),
     ]);
     expect(await one.certificates.lastSerial('Y000044000123', 2026, 'T')).toBe(40);
-    expect(await two.verifyAuditChain()).toMatchObject({ ok: true, entries: 41 });
+    expect(await two.audit.verify()).toMatchObject({ ok: true, entries: 41 });
   });
 });

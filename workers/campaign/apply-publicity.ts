@@ -7,12 +7,13 @@
  * single level). Idempotent.
  */
 import { z } from 'zod';
+import { actor, bi, idList, idString, loadApplications, setStatusOnce } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignOfAnyKindSchema, idList, idString, loadApplications, setStatusOnce } from './shared.js';
+import { campaignOfAnyKindSchema } from './variables.js';
 
 const TYPE = 'pingpin.campaign.apply-publicity';
 
-export const campaignApplyPublicityWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '公示结果处理',
   description: '按公示结果把异议成立的申报移出名单（登记为不通过），其余登记为已公示并留在 approved；期间被取消资格或撤回的申报也移出。',

@@ -15,12 +15,16 @@
  */
 import { z } from 'zod';
 import type { Application, ApplicationStatus } from '../../src/registry/index.js';
+import { actor, bi, idList, loadApplications, refuse, setStatusesOnce } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignSchema, distinct, enterpriseSchema, idList, loadApplications, refuse, setStatusesOnce } from './shared.js';
+import { campaignSchema, enterpriseSchema } from './variables.js';
 
 const TYPE = 'pingpin.campaign.apply-review';
 
 const STAGE = { city: '市级', province: '省级' } as const;
+
+/** Keeps the order of `ids`, without repeats. */
+const distinct = (ids: Iterable<string>): string[] => [...new Set(ids)];
 type Stage = keyof typeof STAGE;
 
 const decisions = (zh: string, en: string) =>
@@ -41,7 +45,7 @@ const decisions = (zh: string, en: string) =>
 
 const outcome = z.looseObject({ applicationId: z.string(), stage: z.string().optional(), reason: z.string().nullable().optional() });
 
-export const campaignApplyReviewWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记审核结论',
   description:

@@ -1,6 +1,6 @@
 /**
  * pingpin.campaign.archive — 评聘资料归档. The last step of every `appraisal-*` process and of
- * `direct-recognition` (a campaign of either kind, workers/campaign/shared.ts): closes the
+ * `direct-recognition` (a campaign of either kind, workers/campaign/variables.ts): closes the
  * campaign (completed, or cancelled with the reason) and files it in the registry's archive under
  * both retention classes of 002 七(四) — electronic records (a snapshot of the campaign, its
  * applications with their history, notices and objections) kept at least 5 years, and the paper
@@ -8,12 +8,13 @@
  */
 import { z } from 'zod';
 import type { RetentionClass } from '../../src/registry/index.js';
+import { actor, bi, refuse, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignOfAnyKindSchema, refuse, registryCall } from './shared.js';
+import { campaignOfAnyKindSchema } from './variables.js';
 
 const TYPE = 'pingpin.campaign.archive';
 
-export const campaignArchiveWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '评聘资料归档',
   description:

@@ -8,13 +8,15 @@
  * config/holidays/<year>.json), unless the operator allowed the weekends-only fallback.
  */
 import { z } from 'zod';
+import { chinaInstant } from '../../src/domain/china-time.js';
 import { DomainError } from '../../src/domain/issues.js';
+import { bi, refuse } from '../kit/index.js';
 import { NonRetryableError, defineWorker } from '../runtime.js';
-import { bi, campaignSchema, refuse } from './shared.js';
+import { campaignSchema } from './variables.js';
 
 const TYPE = 'pingpin.campaign.deadline-dates';
 
-export const campaignDeadlineDatesWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '计算完成时限提醒时间',
   description: '按工作日日历计算本期完成时限的提醒时间 reminderAt（时限前第 N 个工作日 9:00，默认 10 个工作日）和时限届满时间 deadlineAt（时限当日 23:59:59，北京时间），供计时器使用。',
@@ -43,6 +45,6 @@ export const campaignDeadlineDatesWorker = defineWorker({
       if (err instanceof DomainError) throw new NonRetryableError(bi('无法计算完成时限的提醒日期', 'cannot compute the reminder date of campaign.deadline') + `: ${err.issues.map((x) => x.message).join('；')} / ${err.message}`, { cause: err });
       throw err;
     }
-    return { reminderAt: `${reminderDate}T09:00:00+08:00`, deadlineAt: `${deadline}T23:59:59+08:00`, reminderDate };
+    return { reminderAt: chinaInstant(reminderDate, '09:00:00'), deadlineAt: chinaInstant(deadline, '23:59:59'), reminderDate };
   },
 });

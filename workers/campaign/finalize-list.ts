@@ -9,12 +9,13 @@
  * Idempotent.
  */
 import { z } from 'zod';
+import { actor, bi, idList, loadApplications, setStatusOnce, today } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignSchema, enterpriseSchema, FRAUD_BASIS, idList, loadApplications, setStatusOnce, today } from './shared.js';
+import { campaignSchema, enterpriseSchema, FRAUD_BASIS } from './variables.js';
 
 const TYPE = 'pingpin.campaign.finalize-list';
 
-export const campaignFinalizeListWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '核定颁证名单',
   description:

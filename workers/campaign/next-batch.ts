@@ -7,15 +7,16 @@
  * already in batch 2 is returned as it is.
  */
 import { z } from 'zod';
+import { actor, bi, refuse, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignSchema, refuse, registryCall } from './shared.js';
+import { campaignSchema } from './variables.js';
 
 const TYPE = 'pingpin.campaign.next-batch';
 
 /** 002 三: 第一期 7月10日前完成；第二期 10月30日前完成. */
 export const GUANGDONG_BATCH_DEADLINES: Record<1 | 2, string> = { 1: '07-10', 2: '10-30' };
 
-export const campaignNextBatchWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '转入第二期评聘',
   description: '广东：第一期完成时限届满、省级决定转入第二期时，评聘活动改为第二期，完成时限改为当年 10 月 30 日（002 三），在登记系统中留痕，返回更新后的 campaign。',

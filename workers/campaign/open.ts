@@ -10,10 +10,12 @@
  */
 import { z } from 'zod';
 import { cityCodeOf, groupIds } from '../../src/domain/groups.js';
+import { LEVEL_NAMES } from '../../src/domain/levels.js';
 import { computeEnterpriseFacts } from '../../src/domain/prerequisites.js';
 import type { Campaign, Enterprise, Registry } from '../../src/registry/index.js';
+import { actor, bi, idString, JURISDICTION_NAMES, refuse, registryCall, today } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, idString, JURISDICTION_NAMES, LEVEL_NAMES, refuse, registryCall, today, type Jurisdiction } from './shared.js';
+import type { Jurisdiction } from './variables.js';
 
 const TYPE = 'pingpin.campaign.open';
 
@@ -90,7 +92,7 @@ export async function enterpriseFactsOf(registry: Registry, enterprise: Enterpri
   return { ...facts, occupationHasLevel1: null, occupationInFiledScope: null };
 }
 
-export const campaignOpenWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '开启评聘活动',
   description:

@@ -7,12 +7,13 @@
  * `campaign.level` the plan's level); `campaign.kind` says which. Idempotent.
  */
 import { z } from 'zod';
+import { actor, setStatusOnce } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, campaignOfAnyKindSchema, setStatusOnce } from './shared.js';
+import { campaignOfAnyKindSchema } from './variables.js';
 
 const TYPE = 'pingpin.campaign.register-candidates';
 
-export const campaignRegisterCandidatesWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记参评人员',
   description:

@@ -6,8 +6,9 @@
  * disqualified or withdrawn meanwhile (e.g. a confirmed fraud) are never proposed. Idempotent.
  */
 import { z } from 'zod';
+import { actor, bi, idList, loadApplications, refuse, setStatusOnce } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { actor, bi, campaignSchema, idList, loadApplications, refuse, setStatusOnce } from './shared.js';
+import { campaignSchema } from './variables.js';
 
 const TYPE = 'pingpin.campaign.select';
 
@@ -22,7 +23,7 @@ const reviewResult = z.looseObject(
   { error: bi('评审结果 reviewResults 的每一项应为对象', 'every item of reviewResults must be an object') },
 );
 
-export const campaignSelectWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '确定建议人选',
   description: '按参评人员评审结果，把资格审查合格且评审通过的申报列入建议人选名单 approved，其余记录未入选理由；在登记系统中记录每个申报的结果。',

@@ -1,7 +1,7 @@
 /**
  * pingpin.certificate.issue — 颁发证书 (docs/procedures.md `certificate-issuance` step 1; DOMAIN.md §3).
  *
- * Issues the appointee's certificate through `registry.issueCertificate`: the enterprise's active
+ * Issues the appointee's certificate through `registry.certificates.issue`: the enterprise's active
  * evaluator filing for the level gives the first 13 characters (category, evaluator code — `0000`
  * when filed with the province —, site province, site serial), then the year of issue, the level
  * (`T` / `S`, or `5`…`1` for a direct-recognition round) and the next serial of (evaluator, year, level), allocated in the same transaction.
@@ -13,11 +13,11 @@
  * the registry never allocates a second serial for an application.
  */
 import { z } from 'zod';
-import { todayInShanghai } from '../../src/domain/validators.js';
 import type { Certificate } from '../../src/registry/index.js';
+import { refusal, today, typeError } from '../kit/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actorFor, refusal, typeError } from './shared.js';
 
+/** The job type; also this worker's audit actor (the certificate workers name themselves by the bare job type, workers/kit/registry.ts). */
 export const TYPE = 'pingpin.certificate.issue';
 
 /** Applications in these states were never on the list: issuing for one is a caller's error (an incident). */
@@ -59,15 +59,16 @@ const output = z.object({
 
 const publicView = (c: Certificate) => ({ code: c.code, level: c.level, year: c.year, serial: c.serial, issuedOn: c.issuedOn, evaluatorKey: c.evaluator.evaluatorKey });
 
-export const issue = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '颁发证书',
   description:
     '按企业考评机构备案在登记簿中颁发证书：编码 = 类别 + 考评机构代码 + 省份 + 站点序号 + 年份 + 等级 + 流水号（22 位，同一机构、年份、等级流水号不重复）。按申报幂等：重复投递时返回已颁发的证书。',
   input,
   output,
-  async handler({ campaign, enterprise, applicationId }, job, { registry, now }) {
-    const by = actorFor(TYPE);
+  async handler({ campaign, enterprise, applicationId }, job, services) {
+    const { registry } = services;
+    const by = TYPE;
     const application = await registry.applications.get(applicationId);
     if (!application) throw new NonRetryableError(`申报 applicationId=${applicationId} 在登记簿中不存在 / application ${applicationId} is not in the registry`);
     if (application.campaignId !== campaign.id) {
@@ -97,13 +98,13 @@ export const issue = defineWorker({
         throw new NonRetryableError(`申报 ${applicationId} 未载明职业（工种）{code, name}，无法颁发证书 / application ${applicationId} names no occupation {code, name}`);
       }
       const withId = await registry.applications.getWithIdNumber(applicationId, by);
-      certificate = await registry
-        .issueCertificate({
+      certificate = await registry.certificates
+        .issue({
           creditCode: enterprise.creditCode,
           level: application.level,
           occupation: { code: occupation.code, name: occupation.name },
           holder: { name: withId.applicant.name, idNumber: withId.idNumber },
-          issuedOn: todayInShanghai(now()),
+          issuedOn: today(services),
           applicationId,
           by,
         })

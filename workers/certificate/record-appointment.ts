@@ -22,10 +22,11 @@
  * other level.
  */
 import { z } from 'zod';
-import { defineWorker } from '../runtime.js';
 import { isValidDate } from '../../src/domain/periods.js';
-import { actorFor, CERTIFICATE_CODE, refusal, typeError } from './shared.js';
+import { CERTIFICATE_CODE, refusal, typeError } from '../kit/index.js';
+import { defineWorker } from '../runtime.js';
 
+/** The job type; also this worker's audit actor (the certificate workers name themselves by the bare job type, workers/kit/registry.ts). */
 export const TYPE = 'pingpin.certificate.record-appointment';
 
 const date = (zh: string, en: string) => z.string(typeError(zh, en)).refine(isValidDate, `${zh}须为 YYYY-MM-DD / ${en} must be a date YYYY-MM-DD`);
@@ -86,7 +87,7 @@ const output = z.object({
     .describe('已登记的聘任协议 {applicationId, certificateCode, signedOn, term {start, end}, post, agreementNumber, duties, benefits, recordedAt}；申报已被取消资格或已撤回时为 null'),
 });
 
-export const recordAppointment = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记聘任协议',
   description:
@@ -94,7 +95,7 @@ export const recordAppointment = defineWorker({
   input,
   output,
   async handler({ applicationId, certificateCode, appointment }, job, { registry }) {
-    const by = actorFor(TYPE);
+    const by = TYPE;
     const current = await registry.applications.get(applicationId);
     const skipped = current ? SKIPPED[current.status] : undefined;
     if (current && skipped) {

@@ -8,10 +8,11 @@
  * Idempotent by certificate: a certificate already revoked is returned as it is (a redelivered job).
  */
 import { z } from 'zod';
-import { defineWorker, NonRetryableError } from '../runtime.js';
 import { isValidDate } from '../../src/domain/periods.js';
-import { actorFor, CERTIFICATE_CODE, refusal, typeError } from './shared.js';
+import { CERTIFICATE_CODE, refusal, typeError } from '../kit/index.js';
+import { defineWorker, NonRetryableError } from '../runtime.js';
 
+/** The job type; also this worker's audit actor (the certificate workers name themselves by the bare job type, workers/kit/registry.ts). */
 export const TYPE = 'pingpin.certificate.revoke';
 
 /** The grounds of 001 附件4 第七条 (the options of forms/propose-revocation.form). */
@@ -55,7 +56,7 @@ const input = z.object({
     .describe('审定文号（选填）'),
 });
 
-export const revoke = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '注销证书（取消等级）',
   description:
@@ -65,7 +66,7 @@ export const revoke = defineWorker({
     revokedCertificate: z.object({}).describe('已注销的证书 {certificateCode, revokedOn, reason}'),
   }),
   async handler(i, _job, { registry }) {
-    const by = actorFor(TYPE);
+    const by = TYPE;
     const current = await registry.certificates.get(i.certificateCode).catch((err: unknown) => refusal(err, '读取证书失败', 'cannot read the certificate'));
     if (!current) {
       throw new NonRetryableError(`证书 certificateCode=${i.certificateCode} 在登记系统中不存在 / certificateCode: certificate ${i.certificateCode} does not exist in the registry`);

@@ -24,10 +24,11 @@
  */
 import { z } from 'zod';
 import type { RecordNationalUploadInput } from '../../src/registry/index.js';
+import { CERTIFICATE_CODE, refusal, typeError } from '../kit/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
 import { NationalRegistryError, type NationalRegistryAdapter, type NationalUploadReceipt } from '../services.js';
-import { actorFor, CERTIFICATE_CODE, refusal, typeError } from './shared.js';
 
+/** The job type; also this worker's audit actor (the certificate workers name themselves by the bare job type, workers/kit/registry.ts). */
 export const TYPE = 'pingpin.certificate.upload';
 
 const input = z.object({
@@ -62,7 +63,7 @@ function isRefusal(err: NationalRegistryError, adapter: NationalRegistryAdapter)
   return status !== undefined && status < 500 && status !== 408 && status !== 429;
 }
 
-export const upload = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '上传全国证书查询系统',
   description:
@@ -80,7 +81,7 @@ export const upload = defineWorker({
       return uploaded(done.certificateCode, done.receipt.via, true, done.receipt);
     }
     const certificate = await registry.certificates
-      .getWithIdNumber(certificateCode, actorFor(TYPE))
+      .getWithIdNumber(certificateCode, TYPE)
       .catch((err: unknown) => refusal(err, `读取证书 ${certificateCode} 失败`, `cannot read certificate ${certificateCode}`));
     if (certificate.status !== 'valid') {
       throw new NonRetryableError(`证书 ${certificateCode} 已被撤销（${certificate.revokedOn}），不上传 / certificate ${certificateCode} is revoked (${certificate.revokedOn}): not uploaded`);
@@ -119,7 +120,7 @@ export const upload = defineWorker({
             httpStatus: receipt.httpStatus ?? null,
             answer: receipt.answer ?? null,
           },
-          by: actorFor(TYPE),
+          by: TYPE,
         })
         .catch((err: unknown) =>
           refusal(err, `全国证书查询系统已接收证书 ${certificate.code}，但登记簿拒绝记录回执`, `the national system accepted certificate ${certificate.code} but the registry refused its receipt`),

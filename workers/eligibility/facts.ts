@@ -4,7 +4,7 @@
  * Loads the application's applicant record from the registry (the clear ID number only inside this
  * handler: it finds the person's bans and checks the record; it never goes into a variable),
  * computes the eligibility facts on today's date (src/domain/facts.ts, docs/eligibility.md "Facts")
- * and the bans in force for the person and for the applying enterprise (registry.activeBans;
+ * and the bans in force for the person and for the applying enterprise (registry.bans.active;
  * 003 六(四), 002 七(四)). The business rule task `eligibility-<jurisdiction>-<level>` reads the facts
  * through its input mappings (one per fact, from `facts.<name>`).
  *
@@ -17,11 +17,12 @@
  */
 import { z } from 'zod';
 import { InputValidationError, parseApplicant } from '../../src/domain/applicant.js';
+import { dayBefore } from '../../src/domain/china-time.js';
 import { decisionResultSchema, JURISDICTIONS, type Facts } from '../../src/domain/eligibility.js';
 import { computeBanFacts, computeFacts, type Bans } from '../../src/domain/facts.js';
 import { NotFoundError, type ActiveBan } from '../../src/registry/index.js';
-import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actor, dayBefore, jobVariables, msg, today } from './variables.js';
+import { actor, bi, jobVariables, refuse, today } from '../kit/index.js';
+import { defineWorker } from '../runtime.js';
 
 export const TYPE = 'pingpin.eligibility.facts';
 
@@ -83,7 +84,7 @@ export const campaignVariable = z
   })
   .refine((c) => !(c.jurisdiction === 'national' && c.level === 'S'), {
     path: ['level'],
-    message: msg('全国试点（人社厅发〔2021〕66号）只设特级技师（T），没有首席技师（S）', 'the national pilot defines level T only, not S'),
+    message: bi('全国试点（人社厅发〔2021〕66号）只设特级技师（T），没有首席技师（S）', 'the national pilot defines level T only, not S'),
   })
   .describe('评聘活动：{id, jurisdiction, level, year, …}');
 
@@ -104,7 +105,7 @@ export function bansFrom(person: ActiveBan[], enterprise: ActiveBan[]): { person
   return bans;
 }
 
-export const eligibilityFacts = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '计算资格事实',
   description:
@@ -120,25 +121,25 @@ export const eligibilityFacts = defineWorker({
     const by = actor(TYPE);
     const { registry } = services;
     const app = await registry.applications.getWithIdNumber(applicationId, by).catch((err: unknown) => {
-      if (err instanceof NotFoundError) throw new NonRetryableError(msg(`登记库中没有申报 ${applicationId}（变量 applications）`, `application ${applicationId} is not in the registry`));
+      if (err instanceof NotFoundError) throw refuse(`登记库中没有申报 ${applicationId}（变量 applications）`, `application ${applicationId} is not in the registry`);
       throw err;
     });
     if (app.campaignId !== campaign.id) {
-      throw new NonRetryableError(msg(`申报 ${applicationId} 属于评聘 ${app.campaignId}，不属于本评聘 ${campaign.id}（变量 applications / campaign.id）`, `application ${applicationId} belongs to campaign ${app.campaignId}, not ${campaign.id}`));
+      throw refuse(`申报 ${applicationId} 属于评聘 ${app.campaignId}，不属于本评聘 ${campaign.id}（变量 applications / campaign.id）`, `application ${applicationId} belongs to campaign ${app.campaignId}, not ${campaign.id}`);
     }
     if (app.level !== campaign.level) {
-      throw new NonRetryableError(msg(`申报 ${applicationId} 的申报等级为 ${app.level}，本评聘等级为 ${campaign.level}（变量 campaign.level）`, `application ${applicationId} is for level ${app.level}, the campaign for ${campaign.level}`));
+      throw refuse(`申报 ${applicationId} 的申报等级为 ${app.level}，本评聘等级为 ${campaign.level}（变量 campaign.level）`, `application ${applicationId} is for level ${app.level}, the campaign for ${campaign.level}`);
     }
     const registered = await registry.campaigns.get(app.campaignId);
-    if (!registered) throw new NonRetryableError(msg(`登记库中没有评聘 ${app.campaignId}`, `campaign ${app.campaignId} is not in the registry`));
+    if (!registered) throw refuse(`登记库中没有评聘 ${app.campaignId}`, `campaign ${app.campaignId} is not in the registry`);
     if (registered.jurisdiction !== campaign.jurisdiction) {
-      throw new NonRetryableError(msg(`评聘 ${campaign.id} 在登记库中的地区为 ${registered.jurisdiction}，变量 campaign.jurisdiction 为 ${campaign.jurisdiction}`, `campaign ${campaign.id} is ${registered.jurisdiction} in the registry, not ${campaign.jurisdiction}`));
+      throw refuse(`评聘 ${campaign.id} 在登记库中的地区为 ${registered.jurisdiction}，变量 campaign.jurisdiction 为 ${campaign.jurisdiction}`, `campaign ${campaign.id} is ${registered.jurisdiction} in the registry, not ${campaign.jurisdiction}`);
     }
 
-    const asOf = today(services.now());
+    const asOf = today(services);
     const [personBans, enterpriseBans] = await Promise.all([
-      registry.activeBans({ idNumber: app.idNumber, asOf }),
-      registry.activeBans({ creditCode: registered.creditCode, asOf }),
+      registry.bans.active({ idNumber: app.idNumber, asOf }),
+      registry.bans.active({ creditCode: registered.creditCode, asOf }),
     ]);
     const bans = bansFrom(personBans, enterpriseBans);
 

@@ -8,8 +8,8 @@
  */
 import { z } from 'zod';
 import type { Json } from '../../src/registry/index.js';
-import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actor, jobVariables, msg, today } from './variables.js';
+import { actor, clip, jobVariables, refuse, today } from '../kit/index.js';
+import { defineWorker } from '../runtime.js';
 
 export const TYPE = 'pingpin.eligibility.record';
 
@@ -33,9 +33,8 @@ const input = jobVariables({
   facts: z.record(z.string(), z.unknown()).nullable().optional().describe('资格事实（计算资格事实的输出），与结果一并存档'),
 });
 
-const clip = (text: string, max = 2000) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
-export const eligibilityRecord = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '记录资格判定结果',
   description: '把资格判定结果（连同判定日期和资格事实）记入登记库的申报记录，并把申报状态置为“符合条件”（eligible）或“不符合条件”（ineligible），状态说明写明途径和依据或不符合的原因。重复投递时不重复写入。',
@@ -45,9 +44,9 @@ export const eligibilityRecord = defineWorker({
     const by = actor(TYPE);
     const { registry } = services;
     const app = await registry.applications.get(applicationId);
-    if (!app) throw new NonRetryableError(msg(`登记库中没有申报 ${applicationId}（变量 applicationId）`, `application ${applicationId} is not in the registry`));
+    if (!app) throw refuse(`登记库中没有申报 ${applicationId}（变量 applicationId）`, `application ${applicationId} is not in the registry`);
 
-    const asOf = typeof facts?.asOf === 'string' ? facts.asOf : today(services.now());
+    const asOf = typeof facts?.asOf === 'string' ? facts.asOf : today(services);
     const result = { ...eligibility, asOf, ...(facts ? { facts } : {}) } as unknown as Json;
     if (JSON.stringify(app.eligibility) !== JSON.stringify(result)) {
       await registry.applications.setEligibility({ id: applicationId, result, by });

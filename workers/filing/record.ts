@@ -12,8 +12,8 @@
  */
 import { z } from 'zod';
 import { ConflictError, formatEvaluatorKey, PROVINCE_CODES, ValidationError } from '../../src/registry/index.js';
-import { actor, isoDate, jobVariables, msg } from '../eligibility/variables.js';
-import { defineWorker, NonRetryableError } from '../runtime.js';
+import { actor, bi, isoDate, jobVariables, refuse } from '../kit/index.js';
+import { defineWorker } from '../runtime.js';
 
 export const TYPE = 'pingpin.filing.record';
 
@@ -24,19 +24,19 @@ export const evaluatorFilingVariable = z
     evaluatorCode: z.string().nullable().optional().describe('人社部赋予的评价机构代码（4位，备案机关为人社部时填写）'),
     siteProvince: z
       .string()
-      .refine((p) => (PROVINCE_CODES as readonly string[]).includes(p), msg('评价机构（站点）所在省份代码应为 GB/T 2260 省级代码（2位）', 'must be a GB/T 2260 province code'))
+      .refine((p) => (PROVINCE_CODES as readonly string[]).includes(p), bi('评价机构（站点）所在省份代码应为 GB/T 2260 省级代码（2位）', 'must be a GB/T 2260 province code'))
       .describe('评价机构（站点）所在省份代码'),
-    siteSerial: z.string().regex(/^[0-9]{6}$/, msg('站点序号应为省级人社部门赋予的6位数字', 'must be 6 digits')).describe('评价机构（站点）序号'),
+    siteSerial: z.string().regex(/^[0-9]{6}$/, bi('站点序号应为省级人社部门赋予的6位数字', 'must be 6 digits')).describe('评价机构（站点）序号'),
     levels: z
       .array(z.enum(['T', 'S']))
-      .min(1, msg('登记级别至少一个', 'at least one level'))
-      .refine((l) => new Set(l).size === l.length, msg('登记级别不能重复', 'levels must not repeat'))
+      .min(1, bi('登记级别至少一个', 'at least one level'))
+      .refine((l) => new Set(l).size === l.length, bi('登记级别不能重复', 'levels must not repeat'))
       .describe('登记的级别：T 特级技师、S 首席技师'),
     filedOn: isoDate('备案日期'),
   })
   .superRefine((f, ctx) => {
     if (f.authority === 'mohrss' && !/^(?!0000)[0-9]{4}$/.test(f.evaluatorCode ?? '')) {
-      ctx.addIssue({ code: 'custom', path: ['evaluatorCode'], message: msg('备案机关为人社部时，评价机构代码应为人社部赋予的 0001–9999 四位数字', "must be the MOHRSS code 0001-9999 when the authority is 'mohrss'") });
+      ctx.addIssue({ code: 'custom', path: ['evaluatorCode'], message: bi('备案机关为人社部时，评价机构代码应为人社部赋予的 0001–9999 四位数字', "must be the MOHRSS code 0001-9999 when the authority is 'mohrss'") });
     }
   })
   .describe('省级备案登记：{category, authority, evaluatorCode?, siteProvince, siteSerial, levels, filedOn}');
@@ -53,13 +53,13 @@ const input = jobVariables(
       ctx.addIssue({
         code: 'custom',
         path: ['evaluatorFiling', 'levels'],
-        message: msg(`登记的级别 ${extra.join('、')} 不在备案申请的级别（${v.filing.levels.join('、')}）内`, `levels ${extra.join(', ')} were not applied for (${v.filing.levels.join(', ')})`),
+        message: bi(`登记的级别 ${extra.join('、')} 不在备案申请的级别（${v.filing.levels.join('、')}）内`, `levels ${extra.join(', ')} were not applied for (${v.filing.levels.join(', ')})`),
       });
     }
   },
 );
 
-export const filingRecord = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记评价机构备案',
   description:
@@ -74,7 +74,7 @@ export const filingRecord = defineWorker({
     const by = actor(TYPE);
     const { registry } = services;
     const current = await registry.enterprises.get(enterprise.creditCode);
-    if (!current) throw new NonRetryableError(msg(`登记库中没有企业 ${enterprise.creditCode}（登记备案申请应已登记）`, `enterprise ${enterprise.creditCode} is not in the registry`));
+    if (!current) throw refuse(`登记库中没有企业 ${enterprise.creditCode}（登记备案申请应已登记）`, `enterprise ${enterprise.creditCode} is not in the registry`);
     const evaluatorCode = f.authority === 'province' ? '0000' : f.evaluatorCode!;
     const key = formatEvaluatorKey({ category: f.category, evaluatorCode, province: f.siteProvince, siteSerial: f.siteSerial });
     const evaluatorFilings = [];
@@ -98,9 +98,9 @@ export const filingRecord = defineWorker({
           });
         } catch (err) {
           if (err instanceof ConflictError) {
-            throw new NonRetryableError(msg(`评价机构编码 ${key} 已登记给另一家企业，请核对站点序号（evaluatorFiling.siteSerial）：${err.message}`, `evaluator ${key} belongs to another enterprise: ${err.message}`));
+            throw refuse(`评价机构编码 ${key} 已登记给另一家企业，请核对站点序号（evaluatorFiling.siteSerial）：${err.message}`, `evaluator ${key} belongs to another enterprise: ${err.message}`);
           }
-          if (err instanceof ValidationError) throw new NonRetryableError(msg(`登记库拒绝登记备案（变量 evaluatorFiling）：${err.message}`, `the registry refused the filing: ${err.message}`));
+          if (err instanceof ValidationError) throw refuse(`登记库拒绝登记备案（变量 evaluatorFiling）：${err.message}`, `the registry refused the filing: ${err.message}`);
           throw err;
         }
       }

@@ -24,14 +24,13 @@ import { JURISDICTIONS } from '../../src/domain/eligibility.js';
 import { LEVELS } from '../../src/domain/levels.js';
 import { computeEnterpriseFacts, type Enterprise as PrerequisiteEnterprise, type EnterpriseFacts } from '../../src/domain/prerequisites.js';
 import { ValidationError, type Enterprise, type UpdateEnterpriseInput } from '../../src/registry/index.js';
-import { actor, creditCode, divisionCode, isoDate, jobVariables, msg, today } from '../eligibility/variables.js';
-import { defineWorker, NonRetryableError } from '../runtime.js';
+import { actor, bi, creditCode, divisionCode, isoDate, jobVariables, JURISDICTION_NAMES, refuse, today } from '../kit/index.js';
+import { defineWorker } from '../runtime.js';
 
 export const TYPE = 'pingpin.filing.register';
 
 /** The province (first two digits of the division code) each jurisdiction's enterprises are in; national: any. */
 export const JURISDICTION_PROVINCE: Record<string, string | undefined> = { guangdong: '44', fujian: '35', sichuan: '51', national: undefined };
-const JURISDICTION_NAMES: Record<string, string> = { national: '全国试点', guangdong: '广东省', fujian: '福建省', sichuan: '四川省' };
 
 /** Every fact bpmn/prerequisites.dmn may read, in the order the business rule task maps them. */
 export const PREREQUISITE_FACT_NAMES = [
@@ -58,8 +57,8 @@ const text = (zh: string, min: number, max: number) =>
   z
     .string()
     .trim()
-    .min(min, msg(`${zh}至少 ${min} 个字符`, `must have at least ${min} characters`))
-    .max(max, msg(`${zh}最多 ${max} 个字符`, `must have at most ${max} characters`))
+    .min(min, bi(`${zh}至少 ${min} 个字符`, `must have at least ${min} characters`))
+    .max(max, bi(`${zh}最多 ${max} 个字符`, `must have at most ${max} characters`))
     .describe(zh);
 
 /** The 备案申请表 as forms/revise-filing.form submits it (docs/forms.md). */
@@ -74,12 +73,12 @@ export const filingVariable = z
           code: z
             .string()
             .trim()
-            .regex(OCCUPATION, msg('职业（工种）代码应为《职业分类大典》代码，如 6-18-01-01 或 6-18-01-01-02', 'must be an occupation code such as 6-18-01-01'))
+            .regex(OCCUPATION, bi('职业（工种）代码应为《职业分类大典》代码，如 6-18-01-01 或 6-18-01-01-02', 'must be an occupation code such as 6-18-01-01'))
             .describe('职业（工种）代码'),
           name: text('职业（工种）名称', 1, 100),
         }),
       )
-      .min(1, msg('拟设立特级技师/首席技师的职业（工种）至少填写一个', 'at least one occupation'))
+      .min(1, bi('拟设立特级技师/首席技师的职业（工种）至少填写一个', 'at least one occupation'))
       .describe('拟设立特级技师/首席技师职业（工种）'),
     postBackground: text('岗位背景情况', 10, 5000),
     unitOpinion: text('单位意见', 2, 1000),
@@ -87,8 +86,8 @@ export const filingVariable = z
     signedOn: isoDate('签字日期'),
     levels: z
       .array(z.enum(['T', 'S']).describe('备案级别'))
-      .min(1, msg('备案级别至少选择一个（T 特级技师、S 首席技师）', 'at least one level (T or S)'))
-      .refine((l) => new Set(l).size === l.length, msg('备案级别不能重复', 'levels must not repeat'))
+      .min(1, bi('备案级别至少选择一个（T 特级技师、S 首席技师）', 'at least one level (T or S)'))
+      .refine((l) => new Set(l).size === l.length, bi('备案级别不能重复', 'levels must not repeat'))
       .describe('备案级别：T 特级技师、S 首席技师'),
   })
   .describe('备案申请表（000 附件3）');
@@ -127,14 +126,14 @@ const input = jobVariables(
       ctx.addIssue({
         code: 'custom',
         path: ['enterprise', 'divisionCode'],
-        message: msg(`所在地行政区划代码 ${v.enterprise.divisionCode} 不在${JURISDICTION_NAMES[v.jurisdiction]}（应以 ${province} 开头）`, `${v.enterprise.divisionCode} is not in ${v.jurisdiction} (must start with ${province})`),
+        message: bi(`所在地行政区划代码 ${v.enterprise.divisionCode} 不在${JURISDICTION_NAMES[v.jurisdiction]}（应以 ${province} 开头）`, `${v.enterprise.divisionCode} is not in ${v.jurisdiction} (must start with ${province})`),
       });
     }
     if (v.jurisdiction === 'national' && v.filing.levels.includes('S')) {
-      ctx.addIssue({ code: 'custom', path: ['filing', 'levels'], message: msg('全国试点（人社厅发〔2021〕66号）只设特级技师（T），不能备案首席技师（S）', 'the national pilot defines level T only') });
+      ctx.addIssue({ code: 'custom', path: ['filing', 'levels'], message: bi('全国试点（人社厅发〔2021〕66号）只设特级技师（T），不能备案首席技师（S）', 'the national pilot defines level T only') });
     }
     if (v.enterprise.seniorRecognitionDone === true && !v.enterprise.seniorRecognitionOn) {
-      ctx.addIssue({ code: 'custom', path: ['enterprise', 'seniorRecognitionOn'], message: msg('已完成高级技师认定时须填写完成日期', 'required when seniorRecognitionDone is true') });
+      ctx.addIssue({ code: 'custom', path: ['enterprise', 'seniorRecognitionOn'], message: bi('已完成高级技师认定时须填写完成日期', 'required when seniorRecognitionDone is true') });
     }
   },
 );
@@ -162,7 +161,7 @@ export function enterpriseOut(e: Enterprise, declared: Partial<EnterpriseInput>)
   };
 }
 
-export const filingRegister = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记备案申请',
   description:
@@ -189,7 +188,7 @@ export const filingRegister = defineWorker({
       }
     } catch (err) {
       // The registry refuses what the variables say (e.g. a date before the division's rules allow): no retry helps.
-      if (err instanceof ValidationError) throw new NonRetryableError(msg(`登记库拒绝登记企业（变量 enterprise / filing）：${err.message}`, `the registry refused the enterprise: ${err.message}`));
+      if (err instanceof ValidationError) throw refuse(`登记库拒绝登记企业（变量 enterprise / filing）：${err.message}`, `the registry refused the enterprise: ${err.message}`);
       throw err;
     }
     const registered = (await registry.enterprises.get(code))!;
@@ -215,7 +214,7 @@ export const filingRegister = defineWorker({
       sichuanFiling: enterprise.sichuanFiling ?? (active.length ? 'filed' : undefined),
       runsSpecialGradeAppraisal: enterprise.runsSpecialGradeAppraisal ?? (runsT || undefined),
     };
-    const enterpriseFacts = computeEnterpriseFacts(record, today(services.now()));
+    const enterpriseFacts = computeEnterpriseFacts(record, today(services));
     return { enterprise: enterpriseOut(registered, enterprise), enterpriseFacts };
   },
 });

@@ -20,7 +20,8 @@
 import { z } from 'zod';
 import { validateCreditCode } from '../../src/domain/validators.js';
 import type { ActiveBan, Registry } from '../../src/registry/index.js';
-import { actor, bi, campaignSchema, dateString, enterpriseSchema, FRAUD_BASIS, idList, loadApplications, registryCall, today } from '../campaign/shared.js';
+import { campaignSchema, enterpriseSchema, FRAUD_BASIS } from '../campaign/variables.js';
+import { actor, bi, dateString, idList, loadApplications, registryCall, today } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
 
 const TYPE = 'pingpin.fraud.ban';
@@ -83,7 +84,7 @@ async function revokeIfIssued(registry: Registry, applicationId: string, reason:
   return cert.code;
 }
 
-export const fraudBanWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '取消资格并禁入五年',
   description:

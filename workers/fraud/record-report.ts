@@ -14,8 +14,8 @@
  */
 import { z } from 'zod';
 import { fraudReportMessageSchema, receivedSubmission } from '../intake.js';
+import { idString } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { idString } from '../campaign/shared.js';
 
 export const TYPE = 'pingpin.fraud.record-report';
 
@@ -28,7 +28,7 @@ const output = z.object({
   reportReceivedAt: z.string().describe('登记簿受理举报的时间（ISO 8601，UTC）'),
 });
 
-export const fraudRecordReportWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '核对举报受理',
   description:

@@ -11,14 +11,15 @@
  * redelivered job gets the stored assessment back; a different one for the same year is refused.
  */
 import { z } from 'zod';
+import { actor, bi, dateString, refuse, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, periodOf, refuse, registryCall } from './shared.js';
+import { certificateCodeSchema, holderApplication, holderSchema, periodOf } from './period.js';
 
 const TYPE = 'pingpin.management.record-assessment';
 
 export const RESULT_NAMES = { excellent: '优秀', qualified: '合格', unqualified: '不合格' } as const;
 
-export const managementRecordAssessmentWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记管理期考核结果',
   description:
@@ -81,7 +82,7 @@ export const managementRecordAssessmentWorker = defineWorker({
         dutiesPerformance: i.dutiesPerformance,
         comment: i.assessmentComment,
         assessedOn: i.assessedOn,
-        by: `worker:${TYPE}`,
+        by: actor(TYPE),
       }),
     );
     const stored = period.assessments.find((a) => a.kind === i.assessmentKind && a.year === year)!;

@@ -8,8 +8,9 @@
  * same kind and date is refused (a correction is a decision, not a retry).
  */
 import { z } from 'zod';
+import { actor, bi, dateString, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, periodOf, registryCall } from './shared.js';
+import { certificateCodeSchema, holderApplication, holderSchema, periodOf } from './period.js';
 
 const TYPE = 'pingpin.management.record-event';
 
@@ -35,7 +36,7 @@ export const managementEventSchema = z
   )
   .describe('管理期事件 {kind, on, text}，随消息 management-event（关联键：证书编码）送达');
 
-export const managementRecordEventWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记管理期事件',
   description:
@@ -46,7 +47,7 @@ export const managementRecordEventWorker = defineWorker({
     await holderApplication(registry, i.holder.applicationId, i.certificateCode);
     await periodOf(registry, i.certificateCode);
     await registryCall({ zh: `登记证书 ${i.certificateCode} 的管理期事件（${EVENT_NAMES[i.event.kind]}）`, en: `record the ${i.event.kind} event of certificate ${i.certificateCode}` }, () =>
-      registry.managementPeriods.recordEvent({ certificateCode: i.certificateCode, kind: i.event.kind, on: i.event.on, text: i.event.text, by: `worker:${TYPE}` }),
+      registry.managementPeriods.recordEvent({ certificateCode: i.certificateCode, kind: i.event.kind, on: i.event.on, text: i.event.text, by: actor(TYPE) }),
     );
     return { managementEvent: { kind: i.event.kind, on: i.event.on, recorded: true } };
   },

@@ -12,12 +12,13 @@
  * certificate, in case a caller bypasses the schema).
  */
 import { z } from 'zod';
+import { actor, bi, dateString, refuse, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, periodDates, recordEnterpriseSchema, refuse, registryCall } from './shared.js';
+import { certificateCodeSchema, holderApplication, holderSchema, periodDates, recordEnterpriseSchema } from './period.js';
 
 const TYPE = 'pingpin.management.start';
 
-export const managementStartWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '确定三年管理期',
   description:
@@ -59,7 +60,7 @@ export const managementStartWorker = defineWorker({
         recommendedBy: i.recommendedBy,
         // Lets an operator go from the registry to the process; a handler run outside the engine has none.
         ...(/^[1-9]\d{0,18}$/.test(String(job.processInstanceKey)) ? { processInstanceKey: String(job.processInstanceKey) } : {}),
-        by: `worker:${TYPE}`,
+        by: actor(TYPE),
       }),
     );
     return { managementPeriod: periodDates(stored.approvedOn) };

@@ -7,14 +7,15 @@
  * they end. Idempotent: a redelivered job finds the stop it recorded.
  */
 import { z } from 'zod';
+import { actor, bi, dateString, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { bi, certificateCodeSchema, dateString, holderApplication, holderSchema, periodOf, registryCall } from './shared.js';
+import { certificateCodeSchema, holderApplication, holderSchema, periodOf } from './period.js';
 
 const TYPE = 'pingpin.management.stop-benefits';
 
 const GROUNDS = { retired: '（一）退休', died: '（二）去世', 'left-sichuan': '（三）调离四川', revoked: '（四）被取消首席技师、特级技师等级' } as const;
 
-export const managementStopBenefitsWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '停止激励待遇',
   description:
@@ -41,7 +42,7 @@ export const managementStopBenefitsWorker = defineWorker({
   async handler(i, _job, { registry }) {
     const app = await holderApplication(registry, i.holder.applicationId, i.certificateCode);
     const { ground, on, text } = i.benefitsStop;
-    const by = `worker:${TYPE}`;
+    const by = actor(TYPE);
     const period = await periodOf(registry, i.certificateCode);
     if (ground === 'revoked') {
       // The revocation itself (pingpin.certificate.revoke ran before): an event of the period, so the

@@ -10,8 +10,8 @@
  * now (it can only have gone down; a decision that brought it to 0 has published the message).
  */
 import { z } from 'zod';
+import { keyedActor, refusal, typeError } from '../kit/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actorFor, refusal, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.publicity.close';
 
@@ -24,7 +24,7 @@ const output = z.object({
   noticeClosedAt: z.string().describe('公示关闭时间（ISO 8601 UTC）'),
 });
 
-export const close = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '结束公示',
   description: '公示期满后在登记簿中关闭公示（期满前登记簿拒绝关闭，作业按退避重试），并统计仍在调查中的异议件数。重复投递时公示已关闭，只重新统计。',
@@ -42,7 +42,7 @@ export const close = defineWorker({
     // Closes and counts the objections still under investigation in one registry transaction; a
     // notice already closed (a redelivered job) is returned with the count as it is now.
     const closed = await registry.notices
-      .close({ id: noticeId, by: actorFor(TYPE, job.processInstanceKey) })
+      .close({ id: noticeId, by: keyedActor(TYPE, job.processInstanceKey) })
       .catch((err: unknown) => refusal(err, '登记簿拒绝关闭公示', 'the registry refused to close the notice'));
     job.log.info({ noticeId, openObjections: closed.openObjections }, `notice ${noticeId} closed with ${closed.openObjections} objection(s) under investigation`);
     return { openObjections: closed.openObjections, noticeClosedAt: closed.closedAt ?? now().toISOString() };

@@ -21,11 +21,21 @@
  * event has taken the first, the extra expires unused.
  */
 import { z } from 'zod';
-import { defineWorker, NonRetryableError } from '../runtime.js';
 import { isValidDate } from '../../src/domain/periods.js';
-import { actorFor, INVESTIGATIONS_DONE, INVESTIGATIONS_DONE_TTL_MS, refusal, typeError } from './shared.js';
+import { keyedActor, refusal, typeError } from '../kit/index.js';
+import { defineWorker, NonRetryableError } from '../runtime.js';
 
 export const TYPE = 'pingpin.publicity.decide-objection';
+
+/** The message this worker publishes, caught in the subprocess 公示期 [noticeId]. */
+export const INVESTIGATIONS_DONE = 'publicity-investigations-done';
+
+/**
+ * Time to live of {@link INVESTIGATIONS_DONE}. The catch event opens in the same engine command that
+ * completes pingpin.publicity.close; the message only has to outlive the moment between that worker's
+ * count and its completion (a redelivered close counts again). One hour is plenty.
+ */
+export const INVESTIGATIONS_DONE_TTL_MS = 60 * 60 * 1000;
 
 const input = z
   .object({
@@ -56,7 +66,7 @@ const output = z.object({
   investigationsDone: z.boolean().describe('公示已结束且再无在调查的异议（已发送 publicity-investigations-done）'),
 });
 
-export const decideObjection = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '记录异议调查结论',
   description:
@@ -64,7 +74,7 @@ export const decideObjection = defineWorker({
   input,
   output,
   async handler({ noticeId, objectionId, upheld, affectedApplicationId, resolution, investigatedOn }, job, { registry, publishMessage }) {
-    const by = actorFor(TYPE, job.jobKey);
+    const by = keyedActor(TYPE, job.jobKey);
     const outcome = upheld ? 'upheld' : 'rejected';
     let objection = await registry.objections.get(objectionId);
     if (!objection) throw new NonRetryableError(`异议 objectionId=${objectionId} 在登记簿中不存在 / objection ${objectionId} is not in the registry`);

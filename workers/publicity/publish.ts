@@ -15,11 +15,11 @@
  * returns it instead of making a second one.
  */
 import { z } from 'zod';
+import { chinaDateTime } from '../../src/domain/china-time.js';
 import { DomainError } from '../../src/domain/issues.js';
-import { todayInShanghai } from '../../src/domain/validators.js';
 import { NOTICE_KINDS, type Notice } from '../../src/registry/index.js';
+import { keyedActor, refusal, today, typeError } from '../kit/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actorFor, refusal, shanghaiIso, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.publicity.publish';
 
@@ -100,18 +100,19 @@ export function maskText(text: string): string {
 }
 
 function windowOf(notice: Notice, days: number) {
-  return { startDate: notice.windowStart, endDate: notice.windowEnd, endsAt: shanghaiIso(notice.endsAt), days };
+  return { startDate: notice.windowStart, endDate: notice.windowEnd, endsAt: chinaDateTime(notice.endsAt), days };
 }
 
-export const publish = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '发布公示',
   description:
     '按工作日历从今天（北京时间）起计算公示期（首个工作日起，第 N 个工作日 23:59:59 止，N ≥ 5），在登记簿中登记公示（身份证号、手机号脱敏）并发布。按流程实例幂等：重复投递时沿用已登记的公示。',
   input,
   output,
-  async handler({ campaign, notice, days }, job, { registry, calendar, now }) {
-    const by = actorFor(TYPE, job.processInstanceKey);
+  async handler({ campaign, notice, days }, job, services) {
+    const { registry, calendar } = services;
+    const by = keyedActor(TYPE, job.processInstanceKey);
     // One publicity instance publishes one notice: the instance is the key the registry creates it
     // under, so a redelivered job gets the same notice back instead of a second one.
     const idempotencyKey = by;
@@ -134,7 +135,7 @@ export const publish = defineWorker({
 
       let computed;
       try {
-        computed = calendar.publicityWindow(todayInShanghai(now()), days);
+        computed = calendar.publicityWindow(today(services), days);
       } catch (err) {
         if (err instanceof DomainError) {
           // A missing holiday schedule or a bad period: the operator adds config/holidays/<year>.json

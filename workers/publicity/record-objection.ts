@@ -20,8 +20,8 @@
 import { z } from 'zod';
 import type { Notice, Objection, Submission } from '../../src/registry/index.js';
 import { objectionMessageSchema, receivedSubmission } from '../intake.js';
+import { keyedActor, refusal, typeError } from '../kit/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { actorFor, refusal, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.publicity.record-objection';
 
@@ -37,7 +37,7 @@ const output = z.object({
   objectionRefusal: z.string().nullable().describe('不予受理的理由'),
 });
 
-export const recordObjection = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记异议',
   description:
@@ -45,7 +45,7 @@ export const recordObjection = defineWorker({
   input,
   output,
   async handler({ noticeId, objection, investigatorGroup }, job, { registry }) {
-    const by = actorFor(TYPE, job.jobKey);
+    const by = keyedActor(TYPE, job.jobKey);
     // One job files one objection: the job is the key the registry files it under, so a redelivered
     // job gets the same objection back (even after the window has ended) instead of filing it twice.
     const idempotencyKey = by;

@@ -9,8 +9,9 @@
  * Reads only; idempotent.
  */
 import { z } from 'zod';
+import { chinaDateTime } from '../../src/domain/china-time.js';
+import { typeError } from '../kit/index.js';
 import { defineWorker, NonRetryableError } from '../runtime.js';
-import { shanghaiIso, typeError } from './shared.js';
 
 export const TYPE = 'pingpin.publicity.result';
 
@@ -33,7 +34,7 @@ const output = z.object({
     .describe('公示结果 {noticeId, window, removedApplications（异议成立移出的申报编号）, objections（受理的异议及结论、调查完成日期 investigatedOn、调查处理意见 resolution）, closedAt}'),
 });
 
-export const result = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '汇总公示结果',
   description: '从登记簿读取已结束的公示及其异议，汇总公示结果：异议成立的人员列入 removedApplications。只读，可重复执行。',
@@ -55,7 +56,7 @@ export const result = defineWorker({
     return {
       publicityResult: {
         noticeId,
-        window: { startDate: notice.windowStart, endDate: notice.windowEnd, endsAt: shanghaiIso(notice.endsAt), ...(days ? { days } : {}) },
+        window: { startDate: notice.windowStart, endDate: notice.windowEnd, endsAt: chinaDateTime(notice.endsAt), ...(days ? { days } : {}) },
         removedApplications: removed,
         objections: objections.map((o) => ({ objectionId: o.id, receivedAt: o.receivedAt, applicationId: o.applicationId, outcome: o.outcome, closedAt: o.closedAt, investigatedOn: o.investigatedOn, resolution: o.resolution })),
         closedAt: notice.closedAt,

@@ -6,13 +6,13 @@
  * it is. Idempotent.
  */
 import { z } from 'zod';
-import { actor, registryCall } from '../campaign/shared.js';
+import { actor, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { applicationIdSchema, reservationState } from './shared.js';
+import { applicationIdSchema, reservationState } from './reservations.js';
 
 const TYPE = 'pingpin.quota.release';
 
-export const quotaReleaseWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '释放推荐名额',
   description:

@@ -7,14 +7,15 @@
  * completes with `reserved: false` and the reason, and the model sends the plan back to HR.
  */
 import { z } from 'zod';
+import { LEVEL_NAMES } from '../../src/domain/levels.js';
 import { NotFoundError, QuotaExceededError } from '../../src/registry/index.js';
-import { actor, refuse, registryCall } from '../campaign/shared.js';
+import { actor, refuse, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { applicationIdSchema, LEVEL_NAMES, quotaCampaignSchema, quotaEnterpriseSchema, reservationState } from './shared.js';
+import { applicationIdSchema, quotaCampaignSchema, quotaEnterpriseSchema, reservationState } from './reservations.js';
 
 const TYPE = 'pingpin.quota.reserve';
 
-export const quotaReserveWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '占用推荐名额',
   description:

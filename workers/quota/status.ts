@@ -6,9 +6,9 @@
  * `quotaShortfall` says who is without a place and why, for the HR task the plan goes back to.
  */
 import { z } from 'zod';
-import { bi } from '../campaign/shared.js';
+import { bi } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { quotaCampaignSchema, quotaEnterpriseSchema } from './shared.js';
+import { quotaCampaignSchema, quotaEnterpriseSchema } from './reservations.js';
 
 const reservation = z.looseObject({
   applicationId: z.string({ error: bi('占用结果的申报编号 quotaReservations[].applicationId 应为字符串', 'quotaReservations[].applicationId must be a string') }),
@@ -16,7 +16,7 @@ const reservation = z.looseObject({
   reason: z.string().nullable().optional(),
 });
 
-export const quotaStatusWorker = defineWorker({
+export default defineWorker({
   type: 'pingpin.quota.status',
   name: '查询推荐名额',
   description:

@@ -9,9 +9,10 @@
  * Returns `recognitionCheck` for the plan form and the gateway: `eligible` = the plan may go on.
  */
 import { z } from 'zod';
-import { bi } from '../campaign/shared.js';
+import { LEVEL_NAMES, type RecognitionLevel } from '../../src/domain/levels.js';
+import { bi } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { decisionResultSchema, LEVEL_NAMES, type RecognitionLevel, levelSchema, MIN_PERFORMANCE_WEIGHT, percent, performanceWeightSchema, targetGroupSchema, TWO_METHOD_LEVELS } from './shared.js';
+import { decisionResultSchema, levelSchema, MIN_PERFORMANCE_WEIGHT, percent, performanceWeightSchema, targetGroupSchema, TWO_METHOD_LEVELS } from './plan.js';
 
 const UNIT_CLAUSES = ['SC-DR-U-1', 'SC-DR-U-2', 'SC-DR-U-3'] as const;
 const UNIT_REASONS: Record<(typeof UNIT_CLAUSES)[number], string> = {
@@ -20,7 +21,7 @@ const UNIT_REASONS: Record<(typeof UNIT_CLAUSES)[number], string> = {
   'SC-DR-U-3': 'SC-DR-U-3：无专职的技能人才培训、评价工作部门以及工作人员（001 附件2 一(一)）',
 };
 
-export const recognitionCheckPlanWorker = defineWorker({
+export default defineWorker({
   type: 'pingpin.recognition.check-plan',
   name: '核验直接认定工作方案',
   description:

@@ -7,13 +7,13 @@
  * Idempotent.
  */
 import { z } from 'zod';
-import { actor, idString, refuse, registryCall } from '../campaign/shared.js';
 import { cityCodeOf, groupIds } from '../../src/domain/groups.js';
+import { actor, idString, refuse, registryCall } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
 
 const TYPE = 'pingpin.recognition.open';
 
-export const recognitionOpenWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '开启直接认定',
   description:

@@ -15,9 +15,10 @@
  * round goes on for the others instead of stopping on an incident.
  */
 import { z } from 'zod';
-import { actor, bi, idString, refuse, registryCall, setStatusOnce } from '../campaign/shared.js';
+import { LEVEL_NAMES } from '../../src/domain/levels.js';
+import { actor, bi, idString, refuse, registryCall, setStatusOnce } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { decisionResultSchema, LEVEL_NAMES, levelSchema, MIN_PERFORMANCE_WEIGHT, percent, performanceWeightSchema, TWO_METHOD_LEVELS } from './shared.js';
+import { decisionResultSchema, levelSchema, MIN_PERFORMANCE_WEIGHT, percent, performanceWeightSchema, TWO_METHOD_LEVELS } from './plan.js';
 
 const TYPE = 'pingpin.recognition.record';
 
@@ -68,7 +69,7 @@ const input = z
     }
   });
 
-export const recognitionRecordWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '登记直接认定结果',
   description:

@@ -18,10 +18,11 @@
  * report back from the registry and returns it (`alreadyReported: true`) instead of reporting again.
  */
 import { z } from 'zod';
+import { LEVEL_NAMES, type RecognitionLevel } from '../../src/domain/levels.js';
 import type { Registry, SkillsCenterReport } from '../../src/registry/index.js';
-import { actor, bi, idString, refuse, registryCall, today } from '../campaign/shared.js';
+import { actor, bi, idString, refuse, registryCall, today } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
-import { LEVEL_NAMES, levelSchema, type RecognitionLevel } from './shared.js';
+import { levelSchema } from './plan.js';
 
 const TYPE = 'pingpin.recognition.report';
 
@@ -55,7 +56,7 @@ const outcome = z.looseObject({
   conditionsMet: z.array(z.string()).optional(),
 });
 
-export const recognitionReportWorker = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '报送直接认定评价数据',
   description:

@@ -17,8 +17,8 @@
  */
 import { z } from 'zod';
 import { eligibilityVariable } from '../eligibility/record.js';
-import { actor, jobVariables, msg } from '../eligibility/variables.js';
-import { defineWorker, NonRetryableError } from '../runtime.js';
+import { actor, bi, clip, jobVariables, refuse } from '../kit/index.js';
+import { defineWorker } from '../runtime.js';
 
 export const TYPE = 'pingpin.review.aggregate';
 
@@ -70,32 +70,32 @@ const input = jobVariables(
   (v, ctx) => {
     if (!v.eligibility.eligible) return;
     if (v.materialsComplete === null || v.materialsComplete === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['materialsComplete'], message: msg('材料是否齐全：符合申报条件的人员须先经参评材料审核', 'an eligible candidate must have had the materials review') });
+      ctx.addIssue({ code: 'custom', path: ['materialsComplete'], message: bi('材料是否齐全：符合申报条件的人员须先经参评材料审核', 'an eligible candidate must have had the materials review') });
       return;
     }
     if (!v.materialsComplete) return;
     if (!v.scoringItems) {
-      ctx.addIssue({ code: 'custom', path: ['scoringItems'], message: msg('评分项：缺少（由工作方案表单提交，随 candidate-review 传入）', 'missing (submitted with the plan, passed into candidate-review)') });
+      ctx.addIssue({ code: 'custom', path: ['scoringItems'], message: bi('评分项：缺少（由工作方案表单提交，随 candidate-review 传入）', 'missing (submitted with the plan, passed into candidate-review)') });
     } else {
       const sum = v.scoringItems.reduce((s, i) => s + i.weight, 0);
       if (Math.abs(sum - 1) > WEIGHT_TOLERANCE) {
-        ctx.addIssue({ code: 'custom', path: ['scoringItems'], message: msg(`评分项：权重合计应为 1，实为 ${Number(sum.toFixed(4))}`, `the weights must add up to 1, they add up to ${Number(sum.toFixed(4))}`) });
+        ctx.addIssue({ code: 'custom', path: ['scoringItems'], message: bi(`评分项：权重合计应为 1，实为 ${Number(sum.toFixed(4))}`, `the weights must add up to 1, they add up to ${Number(sum.toFixed(4))}`) });
       }
       const keys = v.scoringItems.map((i) => i.key);
       if (new Set(keys).size !== keys.length) {
-        ctx.addIssue({ code: 'custom', path: ['scoringItems'], message: msg('评分项：代码不能重复', 'item keys must be distinct') });
+        ctx.addIssue({ code: 'custom', path: ['scoringItems'], message: bi('评分项：代码不能重复', 'item keys must be distinct') });
       }
     }
     if (v.passMark === null || v.passMark === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['passMark'], message: msg('合格分：缺少（由工作方案表单提交，随 candidate-review 传入）', 'missing (submitted with the plan, passed into candidate-review)') });
+      ctx.addIssue({ code: 'custom', path: ['passMark'], message: bi('合格分：缺少（由工作方案表单提交，随 candidate-review 传入）', 'missing (submitted with the plan, passed into candidate-review)') });
     }
     if (!v.scores || v.scores.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['scores'], message: msg('评审打分：没有评审小组成员的打分（panel 为空？）', 'no panel member scored (is panel empty?)') });
+      ctx.addIssue({ code: 'custom', path: ['scores'], message: bi('评审打分：没有评审小组成员的打分（panel 为空？）', 'no panel member scored (is panel empty?)') });
       return;
     }
     const members = v.scores.map((s) => s.member);
     if (new Set(members).size !== members.length) {
-      ctx.addIssue({ code: 'custom', path: ['scores'], message: msg('评审打分：同一成员打分两次', 'a panel member scored twice') });
+      ctx.addIssue({ code: 'custom', path: ['scores'], message: bi('评审打分：同一成员打分两次', 'a panel member scored twice') });
     }
     if (!v.scoringItems) return;
     const expected = [...v.scoringItems.map((i) => i.key)].sort();
@@ -105,7 +105,7 @@ const input = jobVariables(
         ctx.addIssue({
           code: 'custom',
           path: ['scores', i, 'itemScores'],
-          message: msg(`评审打分›逐项得分：成员 ${s.member} 的评分项应为 ${expected.join('、')}，实为 ${got.join('、') || '无'}`, `the items must be ${expected.join(', ')}, got ${got.join(', ') || 'none'}`),
+          message: bi(`评审打分›逐项得分：成员 ${s.member} 的评分项应为 ${expected.join('、')}，实为 ${got.join('、') || '无'}`, `the items must be ${expected.join(', ')}, got ${got.join(', ') || 'none'}`),
         });
       }
     });
@@ -114,7 +114,6 @@ const input = jobVariables(
 
 const round2 = (x: number) => Math.round((x + Number.EPSILON) * 100) / 100;
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-const clip = (text: string, max = 2000) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 export const reviewResultShape = z.object({
   applicationId: z.string().describe('申报编号'),
@@ -134,7 +133,7 @@ export const reviewResultShape = z.object({
 });
 export type ReviewResult = z.infer<typeof reviewResultShape>;
 
-export const reviewAggregate = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '形成评审结果',
   description:
@@ -169,7 +168,7 @@ export const reviewAggregate = defineWorker({
 
     if (!v.materialsComplete) {
       const app = await registry.applications.get(v.applicationId);
-      if (!app) throw new NonRetryableError(msg(`登记库中没有申报 ${v.applicationId}（变量 applicationId）`, `application ${v.applicationId} is not in the registry`));
+      if (!app) throw refuse(`登记库中没有申报 ${v.applicationId}（变量 applicationId）`, `application ${v.applicationId} is not in the registry`);
       const missing = v.missingMaterials ?? [];
       const names = missing.map((m) => MATERIAL_NAMES[m] ?? m);
       const note = v.note?.trim() ? v.note.trim() : null;

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { JURISDICTIONS } from '../../src/domain/eligibility.js';
-import { jobVariables } from '../eligibility/variables.js';
+import { jobVariables } from '../kit/index.js';
 import { defineWorker } from '../runtime.js';
 
 export const TYPE = 'pingpin.review.check-panel';
@@ -60,7 +60,7 @@ export function checkPanel(jurisdiction: string, panel: unknown[], panelMembers?
   return { ok: reasons.length === 0, reasons };
 }
 
-export const reviewCheckPanel = defineWorker({
+export default defineWorker({
   type: TYPE,
   name: '核验评审小组',
   description:

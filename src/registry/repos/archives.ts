@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import { addYears } from '../../domain/china-time.js';
 import type { Core, WriteContext } from '../core.js';
 import type { ArchiveTable } from '../db.js';
 import { ConflictError, NotFoundError, RetentionError } from '../errors.js';
@@ -73,6 +74,7 @@ async function submissionsOf(db: WriteContext['db'], campaignId: string, noticeI
 export class Archives {
   constructor(private readonly core: Core) {}
 
+  /** Archives a finished campaign under a retention class (002 七(四)). */
   async archive(input: z.input<typeof ArchiveSchema>): Promise<ArchiveRecord> {
     const i = v.parse('archive', ArchiveSchema, input);
     return this.core.write(i.by, async (w) => {
@@ -126,7 +128,7 @@ export class Archives {
         campaign_id: i.campaignId,
         retention_class: i.retentionClass,
         archived_on: w.today,
-        retain_until: v.addYears(w.today, RETENTION_YEARS[i.retentionClass]),
+        retain_until: addYears(w.today, RETENTION_YEARS[i.retentionClass]),
         status: 'archived',
         content,
         purged_on: null,

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import { addYears } from '../../domain/china-time.js';
 import type { Core } from '../core.js';
 import type { BanTable } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -100,7 +101,7 @@ export class Bans {
         basis: i.basis,
         decided_on: i.decidedOn,
         disqualified_year: Number(i.decidedOn.slice(0, 4)),
-        until: v.addYears(i.decidedOn, BAN_YEARS),
+        until: addYears(i.decidedOn, BAN_YEARS),
         lifted_on: null,
         lift_reason: null,
         created_at: w.at,

@@ -8,7 +8,7 @@
  *     WHERE last_serial < 999999 RETURNING last_serial
  * On SQLite it runs inside BEGIN IMMEDIATE (the write lock is held from the start, across
  * processes); on PostgreSQL the row lock taken by the upsert serializes concurrent allocations and
- * each sees the committed value. issueCertificate() allocates and inserts the certificate in the
+ * each sees the committed value. issue() allocates and inserts the certificate in the
  * same transaction, so after a crash the counter equals the number of certificates issued: a
  * serial can never be handed out twice, and none is skipped. allocateSerial() alone (for codes
  * printed elsewhere) commits the counter at once: a serial the caller then loses is skipped, never

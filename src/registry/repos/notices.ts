@@ -23,6 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import { chinaDate } from '../../domain/china-time.js';
 import type { Json } from '../audit.js';
 import type { Core, WriteContext } from '../core.js';
 import type { NoticeTable, ObjectionTable } from '../db.js';
@@ -176,7 +177,7 @@ const CreateNoticeSchema = z
   .strict()
   .superRefine((n, ctx) => {
     if (n.windowEnd < n.windowStart) ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'must not be before windowStart' });
-    if (v.chinaDate(new Date(n.endsAt)) !== n.windowEnd) {
+    if (chinaDate(new Date(n.endsAt)) !== n.windowEnd) {
       ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must fall on windowEnd in Asia/Shanghai (e.g. 23:59:59+08:00 of that day)' });
     }
   });
@@ -496,7 +497,7 @@ export class Objections {
       }
       if (i.investigatedOn !== undefined) {
         // Dates are compared as China dates: the day the objection arrived and today, in Asia/Shanghai.
-        const receivedOn = v.chinaDate(new Date(current.received_at));
+        const receivedOn = chinaDate(new Date(current.received_at));
         if (i.investigatedOn < receivedOn) {
           throw new ValidationError('objections.decide', [{ field: 'investigatedOn', rule: `must not be before the objection was received (${receivedOn})` }]);
         }

@@ -1,27 +1,14 @@
 /**
- * What the campaign workers (workers/campaign/*) and the fraud worker (workers/fraud/ban.ts) share:
- * the zod schemas of the shared process variables of docs/procedures.md (`campaign`, `enterprise`,
- * application id lists), bilingual messages, "today" from the engine clock, idempotent status
- * changes of applications, and the translation of registry refusals into jobs that fail at once.
- *
- * Every message that names a variable says it in Chinese and English, e.g.
- * `评聘活动编号不能为空 / campaign.id must not be empty`; the runtime prefixes the variable's path.
+ * The campaign variables (not a worker): the zod schemas of the shared process variables of
+ * docs/procedures.md that the campaign workers (workers/campaign/*) and the fraud workers
+ * (workers/fraud/*) read — `campaign` of either kind, `enterprise` — and the names and rules that go
+ * with them (jurisdictions, campaign kinds, the fraud rule each jurisdiction cites).
  */
 import { z } from 'zod';
-import { todayInShanghai } from '../../src/domain/validators.js';
-import { isValidDate } from '../../src/domain/periods.js';
 import { LEVEL_NAMES, RECOGNITION_LEVELS } from '../../src/domain/levels.js';
-import type { Application, ApplicationStatus, Registry } from '../../src/registry/index.js';
-import { NonRetryableError } from '../runtime.js';
-import { bi, isRegistryRefusal } from '../shared.js';
-import type { WorkerServices } from '../services.js';
+import { dateString, idString } from '../kit/fields.js';
+import { bi, JURISDICTION_NAMES } from '../kit/messages.js';
 
-export { bi, LEVEL_NAMES };
-
-/** A job that cannot succeed by retrying (bad or contradictory variables, a registry refusal). */
-export const refuse = (zh: string, en: string): NonRetryableError => new NonRetryableError(bi(zh, en));
-
-export const JURISDICTION_NAMES = { national: '全国试点', guangdong: '广东省', fujian: '福建省', sichuan: '四川省' } as const;
 export type Jurisdiction = keyof typeof JURISDICTION_NAMES;
 /**
  * The two kinds of campaign the registry holds (src/domain/levels.ts CAMPAIGN_KINDS): an appraisal
@@ -38,18 +25,6 @@ export const FRAUD_BASIS: Record<Jurisdiction, '003 六(四)' | '002 七(四)'> 
   fujian: '003 六(四)',
   sichuan: '003 六(四)',
 };
-
-export const dateString = (zh: string, en: string) =>
-  z
-    .string({ error: bi(`${zh}应为日期字符串 YYYY-MM-DD`, `${en} must be a date string YYYY-MM-DD`) })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: bi(`${zh}应为日期 YYYY-MM-DD`, `${en} must be a date YYYY-MM-DD`) })
-    .refine(isValidDate, { error: bi(`${zh}不是有效日期`, `${en} is not a valid calendar date`) });
-
-export const idString = (zh: string, en: string) =>
-  z.string({ error: bi(`${zh}应为字符串`, `${en} must be a string`) }).trim().min(1, { error: bi(`${zh}不能为空`, `${en} must not be empty`) });
-
-export const idList = (zh: string, en: string) =>
-  z.array(idString(`${zh}中的申报编号`, `every id in ${en}`), { error: bi(`${zh}应为申报编号列表`, `${en} must be a list of application ids`) });
 
 const campaignFields = {
   id: idString('评聘活动编号 campaign.id', 'campaign.id'),
@@ -154,78 +129,3 @@ export const enterpriseSchema = z
     { error: bi('缺少企业变量 enterprise（由“开启评聘活动”设置）', 'enterprise is missing or not an object (set by pingpin.campaign.open)') },
   )
   .describe('开展评聘的企业 {creditCode, name, divisionCode, cityCode, province, provinciallyFiled, …}，由“开启评聘活动”设置');
-
-/** Today (Asia/Shanghai) on the engine clock. */
-export const today = (services: WorkerServices): string => todayInShanghai(services.now());
-
-/** Statuses a worker never moves an application out of: a later step must not undo them. */
-const FINAL: readonly ApplicationStatus[] = ['disqualified', 'withdrawn', 'revoked', 'certified', 'appointed'];
-
-/**
- * Moves an application to `status` unless it already is there for the same reason (a redelivered
- * job), or it is in a status no campaign step may undo (disqualified, withdrawn, certified …).
- * Returns the application as it is afterwards.
- */
-export async function setStatusOnce(registry: Registry, application: Application, status: ApplicationStatus, why: string, by: string): Promise<Application> {
-  return setStatusesOnce(registry, application, [{ status, why }], by);
-}
-
-/**
- * {@link setStatusOnce} for the entries one job writes in a row (a city pre-review note, then the
- * province's decision): a redelivered job finds all of them at the end of the history and writes
- * nothing, where checking entry by entry would see the last one and add the first again.
- * `status: null` keeps the application's status and adds the note.
- */
-export async function setStatusesOnce(
-  registry: Registry,
-  application: Application,
-  writes: readonly { status: ApplicationStatus | null; why: string }[],
-  by: string,
-): Promise<Application> {
-  if (FINAL.includes(application.status) || writes.length === 0) return application;
-  const whys = writes.map((w) => w.why.slice(0, 2000));
-  const tail = application.history.slice(-writes.length);
-  const last = writes[writes.length - 1]!;
-  const done = tail.length === writes.length && tail.every((h, k) => h.by === by && h.why === whys[k]) && (last.status === null || application.status === last.status);
-  if (done) return application;
-  let current = application;
-  for (const [k, w] of writes.entries()) {
-    if (FINAL.includes(current.status)) break;
-    current = await registry.applications.setStatus({ id: current.id, status: w.status ?? current.status, why: whys[k]!, by });
-  }
-  return current;
-}
-
-/** Loads applications by id; an unknown id or one of another campaign fails the job at once, naming the variable. */
-export async function loadApplications(registry: Registry, campaignId: string, ids: readonly string[], variable: { zh: string; en: string }): Promise<Application[]> {
-  const out: Application[] = [];
-  for (const id of ids) {
-    const app = await registry.applications.get(id);
-    if (!app) throw refuse(`${variable.zh}中的申报 ${id} 在登记系统中不存在`, `${variable.en}: application ${id} does not exist in the registry`);
-    if (app.campaignId !== campaignId) {
-      throw refuse(`${variable.zh}中的申报 ${id} 属于另一评聘活动（${app.campaignId}）`, `${variable.en}: application ${id} belongs to campaign ${app.campaignId}, not ${campaignId}`);
-    }
-    out.push(app);
-  }
-  return out;
-}
-
-/** Runs a registry call; a refusal that retrying cannot change fails the job at once with the registry's reason. */
-export async function registryCall<T>(what: { zh: string; en: string }, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    // Every RegistryError (validation, not found, conflict, retention …) is a refusal; anything else
-    // (a busy database, a lost connection) is transient and retried with back-off.
-    if (isRegistryRefusal(err)) {
-      throw new NonRetryableError(`${bi(`登记系统拒绝${what.zh}`, `the registry refused to ${what.en}`)}: ${err.message}`, { cause: err });
-    }
-    throw err;
-  }
-}
-
-/** The worker name recorded in the registry's audit trail. */
-export const actor = (type: string): string => `worker:${type}`;
-
-/** Keeps the order of `ids`, without repeats. */
-export const distinct = (ids: Iterable<string>): string[] => [...new Set(ids)];

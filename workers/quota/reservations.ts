@@ -1,5 +1,5 @@
 /**
- * What the quota workers share (not a worker): the variables they read and the reservation ids.
+ * Quota reservations of the quota workers (not a worker): the variables they read and the reservation ids.
  *
  * A Sichuan recommendation place (001 四(六)) is reserved under a reservation id derived from the
  * application id, so a redelivered job never counts twice (registry `quotas.reserve` is idempotent by
@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { QuotaReservation, Registry } from '../../src/registry/index.js';
-import { bi, idString } from '../campaign/shared.js';
+import { bi, idString } from '../kit/index.js';
 
 /** At most this many reserve/release rounds per application (a plan sent back this often is a case for an operator). */
 export const MAX_ROUNDS = 50;
@@ -64,5 +64,3 @@ export const quotaEnterpriseSchema = z
     { error: bi('缺少单位变量 enterprise（由“开启评聘活动”设置）', 'enterprise is missing or not an object (set by pingpin.campaign.open)') },
   )
   .describe('用人单位 {creditCode, …}：推荐名额按单位、年度、等级设置');
-
-export { LEVEL_NAMES } from '../../src/domain/levels.js';

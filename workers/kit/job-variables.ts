@@ -1,6 +1,7 @@
 /**
- * Job variables with bilingual errors, for the workers of candidate-review and enterprise-filing
- * (workers/eligibility, workers/review, workers/filing).
+ * Job variables with bilingual errors, labelled by their `.describe()` texts: the workers of
+ * candidate-review and enterprise-filing (workers/eligibility, workers/review, workers/filing) build
+ * their inputs this way.
  *
  * `jobVariables(shape)` is `z.object(shape)` whose parse reports every problem in Chinese and English
  * with the variable's Chinese name (its `.describe()` text up to the first punctuation), e.g.
@@ -9,11 +10,12 @@
  *
  * so the incident the runtime raises (workers/runtime.ts: `<path>: <message>`) names the variable in
  * both languages. Messages a schema gives itself (refinements) are used as they are: write them
- * bilingual, `zh / en`.
+ * bilingual with `bi(zh, en)` (messages.ts).
  */
 import { z } from 'zod';
 import { zhCnErrorMap } from '../../src/domain/applicant.js';
-import { todayInShanghai, validateCreditCode, validateDivisionCode, type ValidationResult } from '../../src/domain/validators.js';
+import { validateCreditCode, validateDivisionCode, type ValidationResult } from '../../src/domain/validators.js';
+import { bi } from './messages.js';
 
 const english = z.locales.en().localeError;
 
@@ -75,7 +77,7 @@ export function bilingualErrorMap(root: z.ZodType): z.core.$ZodErrorMap {
  */
 export function jobVariables<Shape extends z.ZodRawShape>(
   shape: Shape,
-  /** Rules across variables; report each with `ctx.addIssue({code: 'custom', path, message: msg(zh, en)})`. */
+  /** Rules across variables; report each with `ctx.addIssue({code: 'custom', path, message: bi(zh, en)})`. */
   refine?: (value: z.output<z.ZodObject<Shape>>, ctx: z.RefinementCtx) => void,
 ): z.ZodObject<Shape> {
   const schema = refine ? z.object(shape).superRefine(refine) : z.object(shape);
@@ -89,24 +91,21 @@ export function jobVariables<Shape extends z.ZodRawShape>(
   return schema;
 }
 
-/** A bilingual message for a refinement: `zh / en`. */
-export const msg = (zh: string, en: string): string => `${zh} / ${en}`;
-
 /** 'YYYY-MM-DD' and a real calendar date. */
 export const isoDate = (zh: string) =>
   z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, msg(`${zh}应为 YYYY-MM-DD 格式的日期`, 'must be a date YYYY-MM-DD'))
+    .regex(/^\d{4}-\d{2}-\d{2}$/, bi(`${zh}应为 YYYY-MM-DD 格式的日期`, 'must be a date YYYY-MM-DD'))
     .refine((v) => {
       const d = new Date(`${v}T00:00:00Z`);
       return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-    }, msg(`${zh}不是有效的日历日期`, 'is not a valid calendar date'))
+    }, bi(`${zh}不是有效的日历日期`, 'is not a valid calendar date'))
     .describe(zh);
 
 /** A string checked by a domain validator (validators.ts), its issues as `message / detail`. */
 const validated = (validate: (v: string) => ValidationResult<unknown>) =>
   z.string().superRefine((v, ctx) => {
-    for (const e of validate(v).errors) ctx.addIssue({ code: 'custom', message: msg(e.message, e.detail) });
+    for (const e of validate(v).errors) ctx.addIssue({ code: 'custom', message: bi(e.message, e.detail) });
   });
 
 /** 统一社会信用代码 (GB 32100, check character included). */
@@ -114,16 +113,3 @@ export const creditCode = (zh = '统一社会信用代码') => validated(validat
 
 /** 行政区划代码 (GB/T 2260, 6 digits, a real province prefix). */
 export const divisionCode = (zh = '行政区划代码') => validated(validateDivisionCode).describe(zh);
-
-/** A registry actor for audit entries written by a job worker. */
-export const actor = (type: string): string => `worker:${type}`;
-
-/** Today (YYYY-MM-DD) in Asia/Shanghai on the engine clock (services.now()). */
-export const today = (now: Date): string => todayInShanghai(now);
-
-/** The day before a YYYY-MM-DD date. */
-export function dayBefore(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}

@@ -1,7 +1,7 @@
 /**
- * What the management-period workers share (not a worker): the variables of `management-period`
- * (docs/procedures.md), the dates of the three-year period (001 附件4 第一条), and how the period's
- * records reach the registry.
+ * The management period of the management-period workers (not a worker): the variables of
+ * `management-period` (docs/procedures.md), the dates of the three-year period (001 附件4 第一条),
+ * and how the period's records reach the registry.
  *
  * The registry keeps the period (`registry.managementPeriods`, the `management_periods` table with
  * its assessments and events), not the process variables alone: the start, each assessment filed
@@ -10,11 +10,11 @@
  * event kind and date), so a redelivered job finds the existing row and writes nothing twice.
  */
 import { z } from 'zod';
+import { chinaInstant } from '../../src/domain/china-time.js';
 import { LEVEL_NAMES } from '../../src/domain/levels.js';
 import { isValidDate } from '../../src/domain/periods.js';
 import { managementPeriodDates, type Application, type ManagementPeriod, type Registry } from '../../src/registry/index.js';
-import { bi, dateString, idString, refuse, registryCall } from '../campaign/shared.js';
-import { CERTIFICATE_CODE } from '../certificate/shared.js';
+import { bi, CERTIFICATE_CODE, idString, refuse } from '../kit/index.js';
 
 const LEVEL_CHAR_NAMES = LEVEL_NAMES as Record<string, string>;
 
@@ -63,9 +63,6 @@ export const recordEnterpriseSchema = z
   )
   .describe('所在单位 {creditCode, name, divisionCode, …}：候选组由它计算');
 
-export { bi, dateString, refuse, registryCall };
-
-
 export interface PeriodDates {
   startOn: string;
   endOn: string;
@@ -73,9 +70,6 @@ export interface PeriodDates {
   finalAssessmentDueOn: string;
   finalAssessmentDueAt: string;
 }
-
-/** Midnight at the start of a date in Asia/Shanghai, the form timers take (ISO 8601 with offset). */
-export const startOfDayShanghai = (date: string): string => `${date}T00:00:00+08:00`;
 
 /**
  * 001 附件4 第一条: three years from the 1st of the month after the approval. The yearly assessment
@@ -89,9 +83,9 @@ export function periodDates(approvedOn: string): PeriodDates {
   return {
     startOn: d.startOn,
     endOn: d.endOn,
-    assessments: d.assessmentsDue.map(({ year, dueOn }) => ({ year, dueOn, dueAt: startOfDayShanghai(dueOn) })),
+    assessments: d.assessmentsDue.map(({ year, dueOn }) => ({ year, dueOn, dueAt: chinaInstant(dueOn) })),
     finalAssessmentDueOn: d.finalAssessmentDueOn,
-    finalAssessmentDueAt: startOfDayShanghai(d.finalAssessmentDueOn),
+    finalAssessmentDueAt: chinaInstant(d.finalAssessmentDueOn),
   };
 }
 

@@ -1,14 +1,12 @@
 /**
- * What the direct-recognition workers share (not a worker): the plan variables the
+ * The direct-recognition plan of the recognition workers (not a worker): the plan variables the
  * `draft-recognition-plan` form submits (docs/forms.md), the result of the
  * `direct-recognition-sichuan` decision (docs/eligibility.md), and the method rules of 001 附件2 二.
  */
 import { z } from 'zod';
-import { bi } from '../campaign/shared.js';
-
 import type { RecognitionLevel } from '../../src/domain/levels.js';
+import { bi } from '../kit/index.js';
 
-export { LEVEL_NAMES, type RecognitionLevel } from '../../src/domain/levels.js';
 /** 技师 and 高级技师: performance evaluation plus an on-site review or defence, performance weight ≥ 60 % (001 附件2 二). */
 export const TWO_METHOD_LEVELS: readonly RecognitionLevel[] = ['2', '1'];
 export const MIN_PERFORMANCE_WEIGHT = 0.6;
