@@ -14,19 +14,21 @@ import { start, type Running } from './runtime.js';
  */
 function demoDataWanted(config: Config, logger: Logger): boolean {
   if (!process.argv.includes('--demo-data')) return false;
-  const refused =
-    config.mode !== 'embedded' ? 'a Camunda cluster is configured'
-    : config.auth !== 'on' ? 'PINGPIN_AUTH=none'
-    : !isLoopback(config.host) ? `HOST=${config.host} is reachable from other machines and the demo users share a published password`
-    : config.databaseUrl ? 'the registry is a shared database (DATABASE_URL)'
-    : existsSync(join(config.dataDir, 'identity.db')) ? undefined
-    : false;
-  if (refused === undefined) return false; // an existing data directory keeps what it has
+  const refused = demoDataRefusal(config);
   if (refused) {
     logger.warn({ reason: refused }, `--demo-data ignored: ${refused}`);
     return false;
   }
-  return true;
+  // An existing data directory keeps what it has.
+  return !existsSync(join(config.dataDir, 'identity.db'));
+}
+
+function demoDataRefusal(config: Config): string | undefined {
+  if (config.mode !== 'embedded') return 'a Camunda cluster is configured';
+  if (config.auth !== 'on') return 'PINGPIN_AUTH=none';
+  if (!isLoopback(config.host)) return `HOST=${config.host} is reachable from other machines and the demo users share a published password`;
+  if (config.databaseUrl) return 'the registry is a shared database (DATABASE_URL)';
+  return undefined;
 }
 
 async function withDemoData(running: Running, config: Config, logger: Logger): Promise<void> {
